@@ -1,0 +1,53 @@
+package io.chorus.common.error;
+
+/**
+ * A failure the caller caused or may act on, thrown by domain code and rendered as problem+json.
+ * Domain classes use the factories so they never speak HTTP themselves.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+
+    public ProblemException(int status, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+    }
+
+    public static ProblemException invalid(String detail) {
+        return new ProblemException(400, "Invalid request", detail);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "Unauthorized", detail);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "Forbidden", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not found", detail);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "Conflict", detail);
+    }
+
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "Service unavailable", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Problem toProblem() {
+        return Problem.of(status, title, getMessage());
+    }
+}

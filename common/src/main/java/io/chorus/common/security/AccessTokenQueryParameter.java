@@ -1,0 +1,26 @@
+package io.chorus.common.security;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Browsers' EventSource cannot set headers, so streams accept {@code ?access_token=} (the
+ * RFC 6750 query form). The token is moved into the Authorization header before the (lazy)
+ * authentication reads it; an explicit header always wins.
+ */
+public class AccessTokenQueryParameter {
+
+    static final String PARAMETER = "access_token";
+
+    @ServerRequestFilter(preMatching = true)
+    public void promoteToHeader(HttpServerRequest request) {
+        if (request.headers().contains(HttpHeaders.AUTHORIZATION)) {
+            return;
+        }
+        String token = request.getParam(PARAMETER);
+        if (token != null && !token.isBlank()) {
+            request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
+        }
+    }
+}
