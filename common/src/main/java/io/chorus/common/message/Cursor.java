@@ -1,0 +1,26 @@
+package io.chorus.common.message;
+
+import io.chorus.common.error.ProblemException;
+
+/** Message ids are positions in a log (positive, contiguous); {@code before}/{@code after} take them. */
+public final class Cursor {
+
+    private Cursor() {
+    }
+
+    /** Parses an optional position parameter; null when absent. */
+    public static Long parseOrNull(String raw, String parameter) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            long position = Long.parseLong(raw.trim());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // Same answer as a negative number.
+        }
+        throw ProblemException.invalid(parameter + " must be a message id (a whole number >= 0)");
+    }
+}

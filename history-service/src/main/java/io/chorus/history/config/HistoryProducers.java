@@ -1,0 +1,46 @@
+package io.chorus.history.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.common.bus.BusConfig;
+import io.chorus.common.bus.BusPublisher;
+import io.chorus.history.repository.MessageRepository;
+import io.chorus.history.service.MessageLog;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.io.UncheckedIOException;
+
+@ApplicationScoped
+public class HistoryProducers {
+
+    @Produces
+    @ApplicationScoped
+    @Startup
+    BusPublisher busPublisher(BusConfig config) {
+        return new BusPublisher(config.endpoints(), config.outboxCapacity());
+    }
+
+    void closeBus(@Disposes BusPublisher publisher) {
+        publisher.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Startup
+    MessageLog messageLog(MessageRepository repository, BusPublisher bus, ObjectMapper mapper, HistoryConfig config) {
+        return new MessageLog(repository, bus, value -> {
+            try {
+                return mapper.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, config.maxBatch(), config.maxPending());
+    }
+
+    // Closing the log first lets queued appends commit and publish before the bus goes away.
+    void closeLog(@Disposes MessageLog log) {
+        log.close();
+    }
+}

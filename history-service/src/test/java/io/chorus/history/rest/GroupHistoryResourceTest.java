@@ -1,0 +1,203 @@
+package io.chorus.history.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chorus.testing.BusSink;
+import io.chorus.testing.BusSinkResource;
+import io.chorus.testing.ChorusTestResource;
+import io.chorus.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+@QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "history"))
+@QuarkusTestResource(BusSinkResource.class)
+class GroupHistoryResourceTest {
+
+    @BusSinkResource.InjectBusSink
+    BusSink bus;
+
+    private static String uniqueGroup() {
+        return "g-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static JsonPath post(String group, String sender, String text) {
+        return given().auth().oauth2(TestTokens.valid(sender)).contentType(ContentType.JSON)
+                .body("{\"text\":\"" + text + "\"}")
+                .post("/internal/groups/" + group + "/messages")
+                .then().statusCode(201).extract().jsonPath();
+    }
+
+    private static long head() {
+        return given().get("/internal/messages/head").then().statusCode(200).extract().jsonPath().getLong("position");
+    }
+
+    @Test
+    void storesMessageWithTheTokensCallerAsSender() {
+        String group = uniqueGroup();
+        JsonPath message = post(group, "alice", "  hello  ");
+        assertEquals("alice", message.getString("sender"));
+        assertEquals(group, message.getString("group"));
+        assertEquals("hello", message.getString("text"));
+        assertNotNull(message.getString("sentAt"));
+        assertTrue(message.getLong("id") > 0);
+    }
+
+    @Test
+    void pagesHistoryOldestFirstWithinEachPage() {
+        String group = uniqueGroup();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(post(group, "bob", "m" + i).getLong("id"));
+        }
+        given().queryParam("limit", 2).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).body("messages.text", contains("m4", "m5"));
+        given().queryParam("limit", 2).queryParam("before", ids.get(3)).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).body("messages.text", contains("m2", "m3"));
+        given().queryParam("limit", 2).queryParam("after", ids.get(0)).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).body("messages.text", contains("m2", "m3"));
+        given().queryParam("after", ids.get(0)).queryParam("before", ids.get(2)).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).body("messages.text", contains("m2"));
+        given().get("/internal/groups/" + uniqueGroup() + "/messages")
+                .then().statusCode(200).body("messages", hasSize(0));
+    }
+
+    @Test
+    void concurrentPostsGetContiguousIdsWithNoneLost() throws Exception {
+        String[] groups = {uniqueGroup(), uniqueGroup(), uniqueGroup()};
+        long before = head();
+        int count = 300;
+        List<Future<Long>> posted = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < count; i++) {
+                String group = groups[i % 3];
+                int n = i;
+                posted.add(clients.submit(() -> post(group, "user" + (n % 5), "concurrent " + n).getLong("id")));
+            }
+        }
+        Set<Long> ids = new TreeSet<>();
+        for (Future<Long> id : posted) {
+            ids.add(id.get(30, TimeUnit.SECONDS));
+        }
+        long after = head();
+        assertEquals(count, ids.size(), "every post got its own id");
+        assertEquals(count, after - before, "the log grew by exactly the posts");
+        assertEquals(LongStream.rangeClosed(before + 1, after).boxed().toList(), new ArrayList<>(ids),
+                "ids are contiguous");
+        int stored = 0;
+        for (String group : groups) {
+            stored += given().queryParam("limit", 1000).get("/internal/groups/" + group + "/messages")
+                    .then().statusCode(200).extract().jsonPath().getList("messages").size();
+        }
+        assertEquals(count, stored);
+    }
+
+    @Test
+    void repeatedClientIdReturnsTheFirstMessage() {
+        String group = uniqueGroup();
+        String token = TestTokens.valid("carol");
+        JsonPath first = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"text\":\"once\",\"clientId\":\"c-1\"}")
+                .post("/internal/groups/" + group + "/messages").then().statusCode(201).extract().jsonPath();
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"text\":\"again\",\"clientId\":\"c-1\"}")
+                .post("/internal/groups/" + group + "/messages")
+                .then().statusCode(200)
+                .body("id", equalTo(first.getInt("id")))
+                .body("text", equalTo("once"));
+        // Another sender may use the same clientId.
+        given().auth().oauth2(TestTokens.valid("dave")).contentType(ContentType.JSON)
+                .body("{\"text\":\"mine\",\"clientId\":\"c-1\"}")
+                .post("/internal/groups/" + group + "/messages").then().statusCode(201);
+        given().get("/internal/groups/" + group + "/messages").then().body("messages.text", contains("once", "mine"));
+    }
+
+    @Test
+    void publishesEachCommittedMessageOnTheBus() throws Exception {
+        String group = uniqueGroup().toUpperCase();
+        long id = post(group, "erin", "on the bus").getLong("id");
+        BusSink.Received received;
+        do {
+            received = bus.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the message reached the bus");
+        } while (!received.payload().contains("\"id\":" + id + ","));
+        assertEquals("group/" + group.toLowerCase(), received.topic());
+        JsonPath payload = JsonPath.from(received.payload());
+        assertEquals(group, payload.getString("group"));
+        assertEquals("erin", payload.getString("sender"));
+        assertEquals("on the bus", payload.getString("text"));
+    }
+
+    @Test
+    void readsTheLogAcrossChosenGroups() {
+        String a = uniqueGroup();
+        String b = uniqueGroup();
+        long start = head();
+        post(a, "fay", "in a");
+        post(b, "fay", "in b");
+        given().queryParam("after", start).queryParam("group", a).get("/internal/messages")
+                .then().statusCode(200).body("messages.text", contains("in a"));
+        given().queryParam("after", start).queryParam("group", a).queryParam("group", b).get("/internal/messages")
+                .then().statusCode(200).body("messages.text", contains("in a", "in b"));
+        given().queryParam("after", start).get("/internal/messages")
+                .then().statusCode(200).body("messages", hasSize(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"text\":\"\"}", "{\"text\":\"   \"}", "{}", "{\"text\":5}", "{\"text\":\"ok\",\"clientId\":\"has space\"}", "nope"})
+    void refusesBadPostsAndStoresNothing(String body) {
+        String group = uniqueGroup();
+        given().auth().oauth2(TestTokens.valid("gus")).contentType(ContentType.JSON).body(body)
+                .post("/internal/groups/" + group + "/messages")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().get("/internal/groups/" + group + "/messages").then().body("messages", hasSize(0));
+    }
+
+    @Test
+    void refusesTextOverTheLimitInsteadOfTruncating() {
+        given().auth().oauth2(TestTokens.valid("hal")).contentType(ContentType.JSON)
+                .body("{\"text\":\"" + "x".repeat(4097) + "\"}")
+                .post("/internal/groups/" + uniqueGroup() + "/messages")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesPostsWithoutAValidToken() {
+        String group = uniqueGroup();
+        given().contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+                .post("/internal/groups/" + group + "/messages").then().statusCode(401);
+        given().auth().oauth2(TestTokens.expired("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+                .post("/internal/groups/" + group + "/messages").then().statusCode(401);
+        given().auth().oauth2(TestTokens.forged("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+                .post("/internal/groups/" + group + "/messages").then().statusCode(401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"before=abc", "after=-3", "limit=0", "limit=1001"})
+    void refusesBadPageQueries(String query) {
+        given().get("/internal/groups/" + uniqueGroup() + "/messages?" + query)
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+}

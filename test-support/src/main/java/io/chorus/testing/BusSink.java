@@ -1,0 +1,72 @@
+package io.chorus.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * Stands in for a gateway's proxy in a service's tests: a SUB socket bound where publishers
+ * connect, collecting every [topic][payload] it receives. Its socket lives on its own thread.
+ */
+public final class BusSink implements AutoCloseable {
+
+    public record Received(String topic, String payload) {
+    }
+
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final ZContext context = new ZContext(1);
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile int port;
+
+    public BusSink() {
+        thread = new Thread(this::run, "zmq-test-sink");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!bound.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("bus sink did not bind");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String endpoint() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The next message, or null if none arrives in time. */
+    public Received poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return received.poll(timeout, unit);
+    }
+
+    private void run() {
+        ZMQ.Socket socket = context.createSocket(SocketType.SUB);
+        socket.subscribe(new byte[0]);
+        port = socket.bindToRandomPort("tcp://127.0.0.1");
+        bound.countDown();
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                byte[] topic = socket.recv(0);
+                byte[] payload = socket.hasReceiveMore() ? socket.recv(0) : new byte[0];
+                received.add(new Received(new String(topic, StandardCharsets.UTF_8),
+                        new String(payload, StandardCharsets.UTF_8)));
+            }
+        } catch (ZMQException e) {
+            // ETERM: the context closed, the sink is done.
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
