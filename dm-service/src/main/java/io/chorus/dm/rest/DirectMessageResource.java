@@ -1,0 +1,90 @@
+package io.chorus.dm.rest;
+
+import io.chorus.common.error.ProblemException;
+import io.chorus.common.message.Cursor;
+import io.chorus.common.message.DirectMessage;
+import io.chorus.common.naming.NameRule;
+import io.chorus.common.paging.PageLimit;
+import io.chorus.dm.repository.DirectMessageRepository;
+import io.chorus.dm.service.Conversation;
+import io.chorus.dm.service.DirectMessages;
+import io.chorus.dm.service.Sent;
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The caller's direct messages. Every conversation is the caller's with one peer: the caller
+ * comes from the token, never from the path or body, so nobody can read or send as someone else.
+ */
+@Path("/api/dms")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@RunOnVirtualThread
+public class DirectMessageResource {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    private final DirectMessages directMessages;
+    private final DirectMessageRepository messages;
+    private final JsonWebToken caller;
+
+    public DirectMessageResource(DirectMessages directMessages, DirectMessageRepository messages, JsonWebToken caller) {
+        this.directMessages = directMessages;
+        this.messages = messages;
+        this.caller = caller;
+    }
+
+    /** 201 once committed; a repeated clientId answers 200 with the first message. */
+    @POST
+    @Path("/{peer}/messages")
+    public Response send(@PathParam("peer") String peer, SendRequest request,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        if (request == null) {
+            throw ProblemException.invalid("a JSON body {\"text\"} is required");
+        }
+        Sent sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
+        return Response.status(sent.created() ? 201 : 200).entity(sent.message()).build();
+    }
+
+    /** Newest first; {@code before} takes the lastMessage id of the last conversation already shown. */
+    @GET
+    public Conversations conversations(@QueryParam("before") String before, @QueryParam("limit") String limit) {
+        return new Conversations(messages.conversations(caller.getName(), Cursor.parseOrNull(before, "before"),
+                PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT)));
+    }
+
+    @GET
+    @Path("/{peer}/messages")
+    public Page history(@PathParam("peer") String peer, @QueryParam("before") String before,
+                        @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Long beforeId = Cursor.parseOrNull(before, "before");
+        Long afterId = Cursor.parseOrNull(after, "after");
+        int pageLimit = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        if (!NameRule.isValid(peer)) {
+            return new Page(List.of());
+        }
+        return new Page(messages.conversation(caller.getName(), peer, beforeId, afterId, pageLimit));
+    }
+
+    public record SendRequest(String text, String clientId) {
+    }
+
+    public record Page(List<DirectMessage> messages) {
+    }
+
+    public record Conversations(List<Conversation> conversations) {
+    }
+}

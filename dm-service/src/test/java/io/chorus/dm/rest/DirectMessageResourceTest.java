@@ -1,0 +1,344 @@
+package io.chorus.dm.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chorus.dm.testing.FakeUserService;
+import io.chorus.dm.testing.FakeUserServiceResource;
+import io.chorus.testing.BusSink;
+import io.chorus.testing.BusSinkResource;
+import io.chorus.testing.ChorusTestResource;
+import io.chorus.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+@QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "dms"))
+@QuarkusTestResource(BusSinkResource.class)
+@QuarkusTestResource(FakeUserServiceResource.class)
+class DirectMessageResourceTest {
+
+    @BusSinkResource.InjectBusSink
+    BusSink bus;
+
+    @FakeUserServiceResource.InjectUsers
+    FakeUserService users;
+
+    /** A fresh registered user; the name keeps the given case, so lookups can be told from it. */
+    private String user(String base) {
+        return users.register(base + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static Response post(String from, String to, String body) {
+        return given().auth().oauth2(TestTokens.valid(from)).contentType(ContentType.JSON).body(body)
+                .post("/api/dms/" + to + "/messages");
+    }
+
+    private static JsonPath send(String from, String to, String text, String clientId) {
+        String body = clientId == null ? "{\"text\":\"" + text + "\"}"
+                : "{\"text\":\"" + text + "\",\"clientId\":\"" + clientId + "\"}";
+        return post(from, to, body).then().statusCode(201).extract().jsonPath();
+    }
+
+    private static JsonPath send(String from, String to, String text) {
+        return send(from, to, text, null);
+    }
+
+    private static List<String> texts(String reader, String peer) {
+        return given().auth().oauth2(TestTokens.valid(reader)).queryParam("limit", 1000)
+                .get("/api/dms/" + peer + "/messages")
+                .then().statusCode(200).extract().jsonPath().getList("messages.text", String.class);
+    }
+
+    private static long head() {
+        return given().get("/internal/dms/head").then().statusCode(200).extract().jsonPath().getLong("position");
+    }
+
+    @Test
+    void sendsFromTheTokensCallerToThePeerAsRegistered() {
+        String alice = user("alice");
+        String bob = user("Bob");
+        JsonPath message = send(alice, bob.toLowerCase(), "  hello bob  ");
+        assertEquals(alice, message.getString("from"));
+        assertEquals(bob, message.getString("to"), "the peer's registered case, not the path's");
+        assertEquals("hello bob", message.getString("text"));
+        assertNotNull(message.getString("sentAt"));
+        assertTrue(message.getLong("id") > 0);
+        assertEquals(Set.of("id", "from", "to", "text", "sentAt"), message.getMap("").keySet());
+
+        given().auth().oauth2(TestTokens.valid(bob)).get("/api/dms/" + alice + "/messages")
+                .then().statusCode(200)
+                .body("messages", hasSize(1))
+                .body("messages[0].id", equalTo(message.getInt("id")))
+                .body("messages[0].from", equalTo(alice))
+                .body("messages[0].to", equalTo(bob))
+                .body("messages[0].text", equalTo("hello bob"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nobody-", "bad%20name", "x123456789012345678901234567890123"})
+    void answers404ForAPeerWhoDoesNotExist(String peer) {
+        String alice = user("alice");
+        String target = peer.endsWith("-") ? peer + UUID.randomUUID().toString().substring(0, 8) : peer;
+        post(alice, target, "{\"text\":\"hi\"}")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.valid(alice)).get("/api/dms").then().body("conversations", hasSize(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"text\":\"\"}", "{\"text\":\"   \"}", "{}", "{\"text\":5}",
+            "{\"text\":\"ok\",\"clientId\":\"has space\"}", "{\"text\":\"ok\",\"clientId\":\"\"}", "nope", ""})
+    void refusesBadSendsAndStoresNothing(String body) {
+        String alice = user("alice");
+        String bob = user("bob");
+        post(alice, bob, body).then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of(), texts(alice, bob));
+    }
+
+    @Test
+    void refusesTextOverTheLimitInsteadOfTruncating() {
+        String alice = user("alice");
+        String bob = user("bob");
+        post(alice, bob, "{\"text\":\"" + "x".repeat(4097) + "\"}")
+                .then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of(), texts(alice, bob));
+    }
+
+    @Test
+    void refusesADirectMessageToYourself() {
+        String alice = user("Alice");
+        post(alice, alice.toUpperCase(), "{\"text\":\"note to self\"}")
+                .then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of(), texts(alice, alice));
+    }
+
+    @Test
+    void repeatedClientIdReturnsTheFirstMessageAndStoresOne() {
+        String alice = user("alice");
+        String bob = user("bob");
+        long before = head();
+        JsonPath first = send(alice, bob, "once", "c-1");
+        post(alice, bob, "{\"text\":\"again\",\"clientId\":\"c-1\"}")
+                .then().statusCode(200)
+                .body("id", equalTo(first.getInt("id")))
+                .body("text", equalTo("once"))
+                .body("sentAt", equalTo(first.getString("sentAt")));
+        assertEquals(before + 1, head(), "the retry stored nothing");
+        assertEquals(List.of("once"), texts(alice, bob));
+        // The clientId is the sender's own: someone else may use the same one.
+        send(bob, alice, "mine", "c-1");
+        assertEquals(List.of("once", "mine"), texts(alice, bob));
+    }
+
+    @Test
+    void remembersAPeerOnceFoundAndForwardsTheCallersToken() {
+        String alice = user("alice");
+        String bob = user("bob");
+        send(alice, bob, "one");
+        send(alice, bob.toUpperCase(), "two");
+        send(user("carol"), bob, "three");
+        assertEquals(1, users.lookups(bob), "later sends used the remembered name");
+        FakeUserService.Lookup lookup = users.seen().stream()
+                .filter(seen -> seen.name().equalsIgnoreCase(bob)).findFirst().orElseThrow();
+        assertTrue(lookup.authorization().startsWith("Bearer "));
+        assertEquals(alice, JsonPath.from(new String(java.util.Base64.getUrlDecoder()
+                .decode(lookup.authorization().substring(7).split("\\.")[1]))).getString("upn"));
+    }
+
+    @Test
+    void asksAgainAboutAPeerNotFoundBefore() {
+        String alice = user("alice");
+        String later = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        post(alice, later, "{\"text\":\"hi\"}").then().statusCode(404);
+        post(alice, later, "{\"text\":\"hi\"}").then().statusCode(404);
+        assertEquals(2, users.lookups(later));
+        users.register(later);
+        JsonPath sent = send(alice, later, "hi");
+        assertEquals(later, sent.getString("to"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"broken-", "gone-"})
+    void answers503WhenUserServiceCannotAnswer(String prefix) {
+        String alice = user("alice");
+        String peer = prefix + UUID.randomUUID().toString().substring(0, 8);
+        post(alice, peer, "{\"text\":\"hi\"}")
+                .then().statusCode(503).contentType("application/problem+json");
+        assertEquals(List.of(), texts(alice, peer));
+    }
+
+    @Test
+    void listsConversationsNewestFirstWithTheirLastMessage() {
+        String alice = user("alice");
+        String bob = user("Bob");
+        String carol = user("Carol");
+        String dave = user("dave");
+        send(alice, bob, "a1");
+        JsonPath fromCarol = send(carol, alice.toUpperCase(), "c1");
+        JsonPath last = send(alice, bob.toLowerCase(), "a2");
+        send(bob, dave, "not alice's");
+
+        JsonPath list = given().auth().oauth2(TestTokens.valid(alice)).get("/api/dms")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(bob, carol), list.getList("conversations.peer"));
+        assertEquals(last.getMap(""), list.getMap("conversations[0].lastMessage"));
+        assertEquals(last.getString("sentAt"), list.getString("conversations[0].lastAt"));
+        assertEquals(fromCarol.getMap(""), list.getMap("conversations[1].lastMessage"));
+
+        given().auth().oauth2(TestTokens.valid(alice)).queryParam("limit", 1).get("/api/dms")
+                .then().statusCode(200).body("conversations.peer", contains(bob));
+        given().auth().oauth2(TestTokens.valid(alice)).queryParam("before", last.getLong("id")).get("/api/dms")
+                .then().statusCode(200).body("conversations.peer", contains(carol));
+        given().auth().oauth2(TestTokens.valid(bob)).get("/api/dms")
+                .then().statusCode(200).body("conversations.peer", contains(dave, alice));
+        given().auth().oauth2(TestTokens.valid(user("eve"))).get("/api/dms")
+                .then().statusCode(200).body("conversations", hasSize(0));
+    }
+
+    @Test
+    void pagesHistoryOldestFirstWithinEachPageForBothParties() {
+        String alice = user("alice");
+        String bob = user("bob");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(i % 2 == 0 ? send(bob, alice, "m" + i).getLong("id") : send(alice, bob, "m" + i).getLong("id"));
+        }
+        send(alice, user("carol"), "elsewhere");
+        for (String[] parties : new String[][] {{alice, bob}, {bob, alice}}) {
+            String path = "/api/dms/" + parties[1] + "/messages";
+            String token = TestTokens.valid(parties[0]);
+            given().auth().oauth2(token).get(path).then().statusCode(200)
+                    .body("messages.text", contains("m1", "m2", "m3", "m4", "m5"));
+            given().auth().oauth2(token).queryParam("limit", 2).get(path)
+                    .then().statusCode(200).body("messages.text", contains("m4", "m5"));
+            given().auth().oauth2(token).queryParam("limit", 2).queryParam("before", ids.get(3)).get(path)
+                    .then().statusCode(200).body("messages.text", contains("m2", "m3"));
+            given().auth().oauth2(token).queryParam("limit", 2).queryParam("after", ids.get(0)).get(path)
+                    .then().statusCode(200).body("messages.text", contains("m2", "m3"));
+            given().auth().oauth2(token).queryParam("after", ids.get(0)).queryParam("before", ids.get(2)).get(path)
+                    .then().statusCode(200).body("messages.text", contains("m2"));
+        }
+    }
+
+    @Test
+    void aThirdUserSeesNothingOfSomeoneElsesConversation() {
+        String alice = user("alice");
+        String bob = user("bob");
+        String mallory = user("mallory");
+        send(alice, bob, "private");
+        send(bob, alice, "also private");
+        for (String peer : List.of(alice, bob)) {
+            given().auth().oauth2(TestTokens.valid(mallory)).queryParam("after", 0).queryParam("limit", 1000)
+                    .get("/api/dms/" + peer + "/messages")
+                    .then().statusCode(200).body("messages", hasSize(0));
+            given().auth().oauth2(TestTokens.valid(mallory)).get("/api/dms/" + peer + "/messages")
+                    .then().statusCode(200).body("messages", hasSize(0));
+        }
+        given().auth().oauth2(TestTokens.valid(mallory)).get("/api/dms")
+                .then().statusCode(200).body("conversations", hasSize(0));
+        assertEquals(List.of("private", "also private"), texts(alice, bob));
+    }
+
+    @Test
+    void concurrentSendsGetContiguousIdsAndAppearCompleteAndInOrder() throws Exception {
+        String alice = user("alice");
+        String bob = user("bob");
+        long before = head();
+        int count = 500;
+        List<Future<Long>> sent = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                sent.add(clients.submit(() -> (n % 2 == 0 ? send(alice, bob, "concurrent " + n)
+                        : send(bob, alice, "concurrent " + n)).getLong("id")));
+            }
+        }
+        Set<Long> ids = new TreeSet<>();
+        for (Future<Long> id : sent) {
+            ids.add(id.get(60, TimeUnit.SECONDS));
+        }
+        long after = head();
+        assertEquals(count, ids.size(), "every send got its own id");
+        assertEquals(count, after - before, "the log grew by exactly the sends");
+        assertEquals(LongStream.rangeClosed(before + 1, after).boxed().toList(), new ArrayList<>(ids),
+                "ids are contiguous");
+        JsonPath history = given().auth().oauth2(TestTokens.valid(alice)).queryParam("limit", 1000)
+                .get("/api/dms/" + bob + "/messages").then().statusCode(200).extract().jsonPath();
+        assertEquals(new ArrayList<>(ids), history.getList("messages.id", Long.class),
+                "history holds every send, in id order");
+        assertEquals(count, Set.copyOf(history.getList("messages.text")).size());
+    }
+
+    @Test
+    void publishesEachDmOnTheRecipientsTopicAsTheApiShowsIt() throws Exception {
+        String alice = user("alice");
+        String bob = user("BOB");
+        String body = post(alice, bob, "{\"text\":\"on the bus\"}").then().statusCode(201).extract().asString();
+        long id = JsonPath.from(body).getLong("id");
+        BusSink.Received received;
+        do {
+            received = bus.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the DM reached the bus");
+        } while (!received.payload().contains("\"id\":" + id + ","));
+        assertEquals("dm/" + bob.toLowerCase(), received.topic());
+        assertEquals(body, received.payload());
+        Map<String, Object> payload = JsonPath.from(received.payload()).getMap("");
+        assertEquals(alice, payload.get("from"));
+        assertEquals(bob, payload.get("to"));
+    }
+
+    @Test
+    void refusesCallsWithoutAValidToken() {
+        String alice = user("alice");
+        String bob = user("bob");
+        for (String token : new String[] {null, TestTokens.expired(alice), TestTokens.forged(alice)}) {
+            var post = token == null ? given() : given().auth().oauth2(token);
+            post.contentType(ContentType.JSON).body("{\"text\":\"hi\"}").post("/api/dms/" + bob + "/messages")
+                    .then().statusCode(401).contentType("application/problem+json");
+            var list = token == null ? given() : given().auth().oauth2(token);
+            list.get("/api/dms").then().statusCode(401);
+            var history = token == null ? given() : given().auth().oauth2(token);
+            history.get("/api/dms/" + bob + "/messages").then().statusCode(401);
+        }
+        assertEquals(List.of(), texts(alice, bob));
+        assertEquals(0, users.lookups(bob), "no lookup happens for an unauthenticated send");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"before=abc", "after=-3", "limit=0", "limit=1001", "limit=ten"})
+    void refusesBadPageQueries(String query) {
+        String alice = user("alice");
+        given().auth().oauth2(TestTokens.valid(alice)).get("/api/dms/" + user("bob") + "/messages?" + query)
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"before=abc", "limit=0", "limit=1001"})
+    void refusesBadConversationQueries(String query) {
+        given().auth().oauth2(TestTokens.valid(user("alice"))).get("/api/dms?" + query)
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+}

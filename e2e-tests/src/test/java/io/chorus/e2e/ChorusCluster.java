@@ -1,0 +1,158 @@
+package io.chorus.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.chorus.testing.LocalPostgres;
+import io.chorus.testing.SigningKeys;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The four services as separate processes, started the way bin/run starts them (the packaged
+ * quarkus-run.jar, configured by environment), each with its own throwaway database, on free
+ * ports, with a freshly generated key pair. A service can be restarted alone.
+ */
+public final class ChorusCluster implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("group-gateway", "history-service", "user-service", "dm-service");
+
+    private final Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
+    private final Path logs;
+    private final SigningKeys keys = SigningKeys.generate();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, String> databases = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final int xsubPort = freePort();
+    private final int xpubPort = freePort();
+
+    public ChorusCluster() {
+        try {
+            logs = Files.createDirectories(root.resolve("e2e-tests/target/service-logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String service : SERVICES) {
+            ports.put(service, freePort());
+        }
+    }
+
+    public static ChorusCluster start() {
+        ChorusCluster cluster = new ChorusCluster();
+        try {
+            for (String service : SERVICES) {
+                cluster.databases.put(service, LocalPostgres.createThrowawayDatabase("e2e_" + service));
+                cluster.launch(service);
+            }
+            SERVICES.forEach(cluster::awaitReady);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    public SigningKeys keys() {
+        return keys;
+    }
+
+    /** Stops the service (SIGTERM, as Kubernetes does), starts it again and waits until it is ready. */
+    public void restart(String service) {
+        stop(service);
+        launch(service);
+        awaitReady(service);
+    }
+
+    private void launch(String service) {
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (the test command does)");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+        env.put("CHORUS_DATABASE", databases.get(service));
+        env.put("CHORUS_JWT_PUBLIC_KEY_LOCATION", keys.publicKeyFile().toString());
+        env.put("CHORUS_JWT_PRIVATE_KEY_LOCATION", keys.privateKeyFile().toString());
+        env.put("CHORUS_BUS_ENDPOINTS", "tcp://127.0.0.1:" + xsubPort);
+        env.put("GATEWAY_BUS_XSUB_PORT", String.valueOf(xsubPort));
+        env.put("GATEWAY_BUS_XPUB_PORT", String.valueOf(xpubPort));
+        env.put("GATEWAY_BUS_BIND_ADDRESS", "127.0.0.1");
+        // Heartbeats every second: the tests' streams count as connected once one arrives.
+        env.put("GATEWAY_STREAM_HEARTBEAT", "1s");
+        env.put("QUARKUS_REST_CLIENT_HISTORY_URL", url("history-service"));
+        env.put("QUARKUS_REST_CLIENT_DMS_URL", url("dm-service"));
+        env.put("QUARKUS_REST_CLIENT_USERS_URL", url("user-service"));
+        try {
+            processes.put(service, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service, e);
+        }
+    }
+
+    private void awaitReady(String service) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        await(service + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!processes.get(service).isAlive()) {
+                        throw new AssertionError(service + " exited; see " + logs.resolve(service + ".log"));
+                    }
+                    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
+    }
+
+    private void stop(String service) {
+        Process process = processes.remove(service);
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        new ArrayList<>(processes.keySet()).forEach(this::stop);
+        databases.values().forEach(LocalPostgres::dropDatabase);
+        for (File file : new File[] {keys.privateKeyFile().toFile(), keys.publicKeyFile().toFile()}) {
+            file.delete();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.chorus.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Group messaging end to end: gateway, ZeroMQ proxy, history-service, PostgreSQL, real SSE. */
+class GroupMessagingIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static ChorusCluster cluster;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        cluster = ChorusCluster.start();
+        api = new Api(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static long id(SseClient.Event event) {
+        return JsonPath.from(event.data()).getLong("id");
+    }
+
+    @Test
+    void deliversToMembersLiveAndFiltersOwnMessages() throws Exception {
+        String group = Api.unique("team");
+        String alice = api.signUp(Api.unique("alice"));
+        String bob = api.signUp(Api.unique("bob"));
+        api.createGroup(alice, group);
+        api.join(bob, group);
+
+        try (SseClient bobGroup = api.groupStream(bob, group, "");
+             SseClient bobAll = api.everything(bob, "");
+             SseClient aliceDefault = api.groupStream(alice, group, "");
+             SseClient aliceSelf = api.groupStream(alice, group, "?self=true")) {
+            long first = api.post(alice, group, "hello team").getLong("id");
+            for (SseClient stream : List.of(bobGroup, bobAll, aliceSelf)) {
+                SseClient.Event event = stream.next(WAIT);
+                assertEquals("group-message", event.event());
+                assertEquals(first, id(event));
+                JsonPath data = JsonPath.from(event.data());
+                assertEquals("hello team", data.getString("text"));
+                assertEquals(group, data.getString("group"));
+            }
+
+            long reply = api.post(bob, group, "hi alice").getLong("id");
+            // alice's default stream skipped her own message: the first thing it shows is bob's.
+            assertEquals(reply, id(aliceDefault.next(WAIT)));
+            long third = api.post(alice, group, "third").getLong("id");
+            // bob's streams skipped his own reply and show alice's next one.
+            SseClient.Event onGroup = bobGroup.next(WAIT);
+            assertEquals(third, id(onGroup));
+            assertEquals(String.valueOf(third), onGroup.id());
+            SseClient.Event onAll = bobAll.next(WAIT);
+            assertEquals(third, id(onAll));
+            assertTrue(onAll.id().startsWith(third + "-"), onAll.id());
+        }
+    }
+
+    @Test
+    void keepsNonMembersOutAndAnswers404ForUnknownGroups() {
+        String group = Api.unique("closed");
+        String alice = api.signUp(Api.unique("alice"));
+        String carol = api.signUp(Api.unique("carol"));
+        api.createGroup(alice, group);
+        for (String path : new String[] {group, Api.unique("nowhere")}) {
+            int expected = path.equals(group) ? 403 : 404;
+            given().auth().oauth2(carol).contentType(ContentType.JSON).body("{\"text\":\"let me in\"}")
+                    .post(api.gateway() + "/api/groups/" + path + "/messages")
+                    .then().statusCode(expected).contentType("application/problem+json");
+            given().auth().oauth2(carol).get(api.gateway() + "/api/groups/" + path + "/messages")
+                    .then().statusCode(expected);
+            given().auth().oauth2(carol).accept("text/event-stream")
+                    .get(api.gateway() + "/api/groups/" + path + "/events").then().statusCode(expected);
+        }
+        given().auth().oauth2(alice).get(api.gateway() + "/api/groups/" + group + "/messages")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void deliversAThousandConcurrentMessagesInOneOrderToEverySubscriber() throws Exception {
+        String group = Api.unique("busy");
+        String[] members = {api.signUp(Api.unique("ann")), api.signUp(Api.unique("ben")), api.signUp(Api.unique("cat"))};
+        api.createGroup(members[0], group);
+        api.join(members[1], group);
+        api.join(members[2], group);
+        int count = 1000;
+        try (SseClient first = api.groupStream(members[0], group, "?self=true");
+             SseClient second = api.everything(members[1], "?self=true");
+             SseClient third = api.groupStream(members[2], group, "?self=true")) {
+            Set<Long> posted = new TreeSet<>();
+            List<Future<Long>> posts = new ArrayList<>();
+            try (ExecutorService senders = Executors.newFixedThreadPool(12)) {
+                for (int i = 0; i < count; i++) {
+                    String token = members[i % 3];
+                    int n = i;
+                    posts.add(senders.submit(() -> api.post(token, group, "message " + n).getLong("id")));
+                }
+            }
+            for (Future<Long> post : posts) {
+                posted.add(post.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(count, posted.size());
+            List<Long> order = first.take(count, WAIT.multipliedBy(4)).stream().map(GroupMessagingIT::id).toList();
+            assertEquals(new ArrayList<>(posted), order, "every message once, in id order");
+            assertEquals(order, second.take(count, WAIT).stream().map(GroupMessagingIT::id).toList());
+            assertEquals(order, third.take(count, WAIT).stream().map(GroupMessagingIT::id).toList());
+        }
+        List<Long> history = given().auth().oauth2(members[0]).queryParam("limit", 1000)
+                .get(api.gateway() + "/api/groups/" + group + "/messages")
+                .then().statusCode(200).extract().jsonPath().getList("messages.id", Long.class);
+        assertEquals(count, history.size());
+        assertEquals(new ArrayList<>(new TreeSet<>(history)), history, "history is in id order");
+    }
+
+    @Test
+    void resumesFromLastEventIdWithNothingMissedOrRepeated() throws Exception {
+        String group = Api.unique("resume");
+        String alice = api.signUp(Api.unique("alice"));
+        String bob = api.signUp(Api.unique("bob"));
+        api.createGroup(alice, group);
+        api.join(bob, group);
+        String groupCursor;
+        String allCursor;
+        try (SseClient bobGroup = api.groupStream(bob, group, "");
+             SseClient bobAll = api.everything(bob, "")) {
+            api.post(alice, group, "seen");
+            groupCursor = bobGroup.next(WAIT).id();
+            allCursor = bobAll.next(WAIT).id();
+        }
+        long missed1 = api.post(alice, group, "missed 1").getLong("id");
+        long missed2 = api.post(alice, group, "missed 2").getLong("id");
+        try (SseClient bobGroup = SseClient.connect(api.gateway() + "/api/groups/" + group + "/events", bob, groupCursor);
+             SseClient bobAll = SseClient.connect(api.gateway() + "/api/events", bob, allCursor)) {
+            long live = api.post(alice, group, "live again").getLong("id");
+            for (SseClient stream : List.of(bobGroup, bobAll)) {
+                assertEquals(List.of(missed1, missed2, live),
+                        stream.take(3, WAIT).stream().map(GroupMessagingIT::id).toList());
+            }
+        }
+    }
+
+    @Test
+    void resumesAcrossAGatewayRestart() throws Exception {
+        String group = Api.unique("restart");
+        String alice = api.signUp(Api.unique("alice"));
+        String bob = api.signUp(Api.unique("bob"));
+        api.createGroup(alice, group);
+        api.join(bob, group);
+        String cursor;
+        try (SseClient bobGroup = api.groupStream(bob, group, "")) {
+            api.post(alice, group, "before restart");
+            cursor = bobGroup.next(WAIT).id();
+            cluster.restart("group-gateway");
+            assertTrue(bobGroup.awaitEnd(WAIT), "the old connection ended with the gateway");
+        }
+        long after = api.post(alice, group, "after restart").getLong("id");
+        try (SseClient resumed = SseClient.connect(api.gateway() + "/api/groups/" + group + "/events", bob, cursor)) {
+            assertEquals(after, id(resumed.next(WAIT)));
+        }
+    }
+
+    @Test
+    void receivesNothingMoreAfterLeaving() throws Exception {
+        String group = Api.unique("leavers");
+        String aliceName = Api.unique("alice");
+        String bobName = Api.unique("bob");
+        String alice = api.signUp(aliceName);
+        String bob = api.signUp(bobName);
+        api.createGroup(alice, group);
+        api.join(bob, group);
+        try (SseClient bobGroup = api.groupStream(bob, group, "");
+             SseClient bobAll = api.everything(bob, "")) {
+            given().auth().oauth2(bob).delete(api.gateway() + "/api/groups/" + group + "/members/me")
+                    .then().statusCode(204);
+            assertTrue(bobGroup.awaitEnd(WAIT), "the group stream ends on leaving");
+            api.post(alice, group, "after bob left");
+            // A DM sent after the group message: if the group message had reached bob, it would come first.
+            long dm = api.sendDm(alice, bobName, "still there?").getLong("id");
+            SseClient.Event next = bobAll.next(WAIT);
+            assertEquals("direct-message", next.event());
+            assertEquals(dm, id(next));
+        }
+        given().auth().oauth2(bob).get(api.gateway() + "/api/groups/" + group + "/messages").then().statusCode(403);
+    }
+}

@@ -1,0 +1,140 @@
+package io.chorus.e2e;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real SSE connection, parsed line by line as the EventSource spec says. Counts as connected
+ * once the first heartbeat arrives: heartbeats only go to registered subscribers, so from then
+ * on nothing posted can be missed.
+ */
+public final class SseClient implements AutoCloseable {
+
+    public record Event(String id, String event, String data) {
+    }
+
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final CountDownLatch heartbeat = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Thread reader;
+    private volatile int status;
+    private volatile InputStream body;
+
+    private SseClient(String url, String token, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token);
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        reader = Thread.ofVirtual().name("sse-client").start(() -> read(request.build()));
+    }
+
+    public static SseClient connect(String url, String token) {
+        return connect(url, token, null);
+    }
+
+    public static SseClient connect(String url, String token, String lastEventId) {
+        SseClient client = new SseClient(url, token, lastEventId);
+        try {
+            if (!client.heartbeat.await(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("no heartbeat from " + url + " (status " + client.status + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return client;
+    }
+
+    private void read(HttpRequest request) {
+        try {
+            HttpResponse<InputStream> response = HttpClient.newHttpClient()
+                    .send(request, HttpResponse.BodyHandlers.ofInputStream());
+            status = response.statusCode();
+            body = response.body();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String id = null;
+            String event = null;
+            StringBuilder data = null;
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        events.add(new Event(id, event, data.toString()));
+                    }
+                    event = null;
+                    data = null;
+                } else if (line.startsWith(":")) {
+                    heartbeat.countDown();
+                } else {
+                    int colon = line.indexOf(':');
+                    String field = colon < 0 ? line : line.substring(0, colon);
+                    String value = colon < 0 ? "" : line.substring(colon + 1);
+                    value = value.startsWith(" ") ? value.substring(1) : value;
+                    switch (field) {
+                        case "id" -> id = value;
+                        case "event" -> event = value;
+                        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                        default -> { }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // The connection ended (closed by us or the server).
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** The next event, or an AssertionError if none arrives in time. */
+    public Event next(Duration timeout) throws InterruptedException {
+        Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == null) {
+            throw new AssertionError("no event within " + timeout);
+        }
+        return event;
+    }
+
+    public List<Event> take(int count, Duration timeout) throws InterruptedException {
+        List<Event> taken = new ArrayList<>(count);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (taken.size() < count) {
+            Event event = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new AssertionError("got " + taken.size() + " of " + count + " events within " + timeout);
+            }
+            taken.add(event);
+        }
+        return taken;
+    }
+
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (body != null) {
+                body.close();
+            }
+        } catch (Exception e) {
+            // Closing is best effort: the server notices the dropped connection either way.
+        }
+        reader.interrupt();
+    }
+}

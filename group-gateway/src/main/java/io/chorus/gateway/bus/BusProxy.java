@@ -1,0 +1,198 @@
+package io.chorus.gateway.bus;
+
+import io.chorus.common.bus.BusMessage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
+import org.jboss.logging.Logger;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
+
+/**
+ * The bus: a ZeroMQ XSUB/XPUB proxy. Services publish to XSUB, gateways subscribe at XPUB. This
+ * class is the one owner of the ZContext; each socket is made, used and closed on its own named
+ * thread: "zmq-proxy" runs ZMQ.proxy, "zmq-capture" counts what passes (the capture socket is
+ * where bus metrics come from), "zmq-fanout" is this gateway's own subscriber.
+ */
+public class BusProxy implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(BusProxy.class);
+    private static final String LOCAL_XPUB = "inproc://bus-xpub";
+    private static final String CAPTURE = "inproc://bus-capture";
+    private static final String CONTROL = "inproc://bus-control";
+
+    private final ZContext context = new ZContext(1);
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private final Thread proxy;
+    private final Thread capture;
+    private final Thread fanout;
+    private volatile boolean running = true;
+    private volatile Exception bindFailure;
+    private volatile int boundXsubPort;
+    private volatile int boundXpubPort;
+
+    /**
+     * @param counter called on "zmq-capture" with each message's kind (topic up to '/') and 1
+     * @param subscriber called on "zmq-fanout" with every message this gateway subscribed to
+     */
+    public BusProxy(String bindAddress, int xsubPort, int xpubPort, ObjLongConsumer<String> counter,
+                    Consumer<BusMessage> subscriber, String... topics) {
+        proxy = new Thread(() -> runProxy(bindAddress, xsubPort, xpubPort), "zmq-proxy");
+        proxy.start();
+        try {
+            if (!bound.await(10, TimeUnit.SECONDS) || bindFailure != null) {
+                throw new IllegalStateException("the bus proxy could not bind ports " + xsubPort + "/" + xpubPort,
+                        bindFailure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        capture = new Thread(() -> runCapture(counter), "zmq-capture");
+        capture.start();
+        fanout = new Thread(() -> runSubscriber(subscriber, topics), "zmq-fanout");
+        fanout.start();
+        LOG.infof("bus proxy: publish to tcp://%s:%d, subscribe at tcp://%s:%d",
+                bindAddress, boundXsubPort, bindAddress, boundXpubPort);
+    }
+
+    public int xsubPort() {
+        return boundXsubPort;
+    }
+
+    public int xpubPort() {
+        return boundXpubPort;
+    }
+
+    private static int bind(ZMQ.Socket socket, String address, int port) {
+        if (port == 0) {
+            return socket.bindToRandomPort("tcp://" + address);
+        }
+        socket.bind("tcp://" + address + ":" + port);
+        return port;
+    }
+
+    public boolean isRunning() {
+        return running && proxy.isAlive() && fanout.isAlive();
+    }
+
+    private void runProxy(String bindAddress, int xsubPort, int xpubPort) {
+        ZMQ.Socket xsub = context.createSocket(SocketType.XSUB);
+        ZMQ.Socket xpub = context.createSocket(SocketType.XPUB);
+        ZMQ.Socket captureOut = context.createSocket(SocketType.PUB);
+        ZMQ.Socket control = context.createSocket(SocketType.PAIR);
+        try {
+            xsub.setRcvHWM(100_000);
+            xpub.setSndHWM(100_000);
+            // Port 0 picks a free port (tests); the real ones are logged and readable.
+            boundXsubPort = bind(xsub, bindAddress, xsubPort);
+            boundXpubPort = bind(xpub, bindAddress, xpubPort);
+            xpub.bind(LOCAL_XPUB);
+            captureOut.bind(CAPTURE);
+            control.bind(CONTROL);
+        } catch (ZMQException e) {
+            bindFailure = e;
+            bound.countDown();
+            closeAll(xsub, xpub, captureOut, control);
+            return;
+        }
+        bound.countDown();
+        try {
+            ZMQ.proxy(xsub, xpub, captureOut, control);
+        } catch (ZMQException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
+                LOG.error("bus proxy stopped", e);
+            }
+        } finally {
+            closeAll(xsub, xpub, captureOut, control);
+        }
+    }
+
+    private void runCapture(ObjLongConsumer<String> counter) {
+        ZMQ.Socket socket = context.createSocket(SocketType.SUB);
+        try {
+            socket.subscribe(new byte[0]);
+            socket.connect(CAPTURE);
+            socket.setReceiveTimeOut(500);
+            while (running) {
+                ZMsg frames = ZMsg.recvMsg(socket);
+                BusMessage message = BusMessage.from(frames);
+                if (message != null) {
+                    int slash = message.topic().indexOf('/');
+                    counter.accept(slash < 0 ? message.topic() : message.topic().substring(0, slash), 1);
+                }
+            }
+        } catch (ZMQException e) {
+            // ETERM at shutdown.
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void runSubscriber(Consumer<BusMessage> subscriber, String... topics) {
+        ZMQ.Socket socket = context.createSocket(SocketType.SUB);
+        try {
+            socket.setRcvHWM(100_000);
+            for (String topic : topics) {
+                socket.subscribe(topic.getBytes(ZMQ.CHARSET));
+            }
+            socket.connect(LOCAL_XPUB);
+            // Wakes up twice a second to notice shutdown; a socket must be closed by its own thread.
+            socket.setReceiveTimeOut(500);
+            while (running) {
+                ZMsg frames = ZMsg.recvMsg(socket);
+                if (frames == null) {
+                    continue;
+                }
+                BusMessage message = BusMessage.from(frames);
+                if (message == null) {
+                    LOG.debug("dropped a malformed bus message");
+                    continue;
+                }
+                try {
+                    subscriber.accept(message);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "could not handle bus message on %s", message.topic());
+                }
+            }
+        } catch (ZMQException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
+                LOG.error("bus subscriber stopped", e);
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        join(fanout);
+        join(capture);
+        // PROXY_TERMINATE over the control socket ends ZMQ.proxy cleanly on its own thread.
+        try (ZMQ.Socket controller = context.createSocket(SocketType.PAIR)) {
+            controller.connect(CONTROL);
+            controller.send(ZMQ.PROXY_TERMINATE);
+        }
+        join(proxy);
+        context.close();
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeAll(ZMQ.Socket... sockets) {
+        for (ZMQ.Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}

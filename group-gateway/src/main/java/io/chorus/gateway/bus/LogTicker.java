@@ -1,0 +1,51 @@
+package io.chorus.gateway.bus;
+
+import io.chorus.gateway.stream.Fanout;
+import io.chorus.gateway.stream.LogFollower;
+import io.chorus.gateway.stream.Logs;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/** The periodic work of the live path: catching up with the logs, and heartbeats. */
+@ApplicationScoped
+public class LogTicker {
+
+    private static final Logger LOG = Logger.getLogger(LogTicker.class);
+
+    private final Logs logs;
+    private final Fanout fanout;
+    private final Set<String> failing = new HashSet<>();
+
+    public LogTicker(Logs logs, Fanout fanout) {
+        this.logs = logs;
+        this.fanout = fanout;
+    }
+
+    @Scheduled(every = "${gateway.bus.catch-up-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void catchUp() {
+        catchUp("history-service", logs.groups());
+        catchUp("dm-service", logs.dms());
+    }
+
+    @Scheduled(every = "${gateway.stream.heartbeat:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        fanout.heartbeat();
+    }
+
+    private synchronized void catchUp(String service, LogFollower follower) {
+        try {
+            follower.catchUp();
+            if (failing.remove(service)) {
+                LOG.infof("%s is reachable again; live streams are caught up", service);
+            }
+        } catch (RuntimeException e) {
+            // Once per outage, not once a second.
+            if (failing.add(service)) {
+                LOG.warnf("cannot reach %s to catch up (%s); retrying", service, e.getMessage());
+            }
+        }
+    }
+}

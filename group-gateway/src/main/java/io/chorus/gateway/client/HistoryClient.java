@@ -1,0 +1,52 @@
+package io.chorus.gateway.client;
+
+import io.chorus.common.message.GroupMessage;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** history-service's internal API. */
+@RegisterRestClient(configKey = "history")
+@Path("/internal")
+public interface HistoryClient {
+
+    /** The caller's token is forwarded: history-service takes the sender from it. */
+    @POST
+    @Path("/groups/{group}/messages")
+    RestResponse<GroupMessage> append(@PathParam("group") String group,
+                                      @HeaderParam("Authorization") String authorization, PostBody body);
+
+    @GET
+    @Path("/groups/{group}/messages")
+    Page page(@PathParam("group") String group, @QueryParam("before") String before,
+              @QueryParam("after") String after, @QueryParam("limit") String limit);
+
+    @GET
+    @Path("/messages")
+    Uni<Page> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
+                      @QueryParam("limit") int limit);
+
+    @GET
+    @Path("/messages")
+    Page afterInAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
+
+    @GET
+    @Path("/messages/head")
+    Head head();
+
+    record PostBody(String text, String clientId) {
+    }
+
+    record Page(List<GroupMessage> messages) {
+    }
+
+    record Head(long position) {
+    }
+}

@@ -1,0 +1,53 @@
+package io.chorus.gateway.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.GroupMessage;
+import io.chorus.gateway.stream.LiveEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+
+/** Turns messages into live events (their API JSON, made once) and bus payloads back into messages. */
+@ApplicationScoped
+public class Json {
+
+    private final ObjectMapper mapper;
+
+    public Json(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public LiveEvent event(GroupMessage message) {
+        return LiveEvent.of(message, write(message));
+    }
+
+    public LiveEvent event(DirectMessage message) {
+        return LiveEvent.of(message, write(message));
+    }
+
+    /** A bus payload keeps its own bytes as the event data: parsed for routing, never re-serialised. */
+    public LiveEvent groupEvent(String payload) {
+        return LiveEvent.of(read(payload, GroupMessage.class), payload);
+    }
+
+    public LiveEvent dmEvent(String payload) {
+        return LiveEvent.of(read(payload, DirectMessage.class), payload);
+    }
+
+    public <T> T read(String payload, Class<T> type) {
+        try {
+            return mapper.readValue(payload, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed " + type.getSimpleName() + " on the bus", e);
+        }
+    }
+
+    public String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

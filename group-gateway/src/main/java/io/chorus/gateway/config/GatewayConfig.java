@@ -1,0 +1,50 @@
+package io.chorus.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    Bus bus();
+
+    Stream stream();
+
+    interface Bus {
+
+        /** Interface the proxy binds on; "*" for all (pods), 127.0.0.1 for a laptop. */
+        @WithDefault("*")
+        String bindAddress();
+
+        /** XSUB port: history-service and dm-service publish here. */
+        @WithDefault("5557")
+        int xsubPort();
+
+        /** XPUB port: gateways (this one included) subscribe here. */
+        @WithDefault("5558")
+        int xpubPort();
+
+        /**
+         * How often the gateway compares what it delivered with the logs' heads. The bus is fast
+         * but may drop (slow joiner, high-water mark); this bounds how late a dropped message is.
+         */
+        @WithDefault("PT1S")
+        Duration catchUpInterval();
+    }
+
+    interface Stream {
+
+        /** Comment line sent on idle streams so proxies keep them open (most cut at 60 s). */
+        @WithDefault("PT15S")
+        Duration heartbeat();
+
+        /** Events buffered per subscriber; a subscriber this far behind is cut off and resumes. */
+        @WithDefault("1024")
+        int bufferSize();
+
+        /** Most missed events replayed on one connection; past it the stream ends and the client resumes. */
+        @WithDefault("10000")
+        int maxReplay();
+    }
+}

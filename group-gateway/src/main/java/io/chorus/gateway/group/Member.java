@@ -1,0 +1,6 @@
+package io.chorus.gateway.group;
+
+import java.time.Instant;
+
+public record Member(String name, Instant joinedAt) {
+}

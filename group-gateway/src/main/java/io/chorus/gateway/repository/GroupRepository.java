@@ -1,0 +1,179 @@
+package io.chorus.gateway.repository;
+
+import io.agroal.api.AgroalDataSource;
+import io.chorus.common.error.StorageException;
+import io.chorus.common.naming.NameRule;
+import io.chorus.gateway.group.Group;
+import io.chorus.gateway.group.Member;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Groups and memberships. Blocking JDBC: called from virtual threads, never the event loop. */
+@ApplicationScoped
+public class GroupRepository {
+
+    private static final String GROUP_COLUMNS = "g.id, g.name, g.created_by, g.created_at, "
+            + "(SELECT count(*) FROM memberships m WHERE m.group_id = g.id) AS member_count";
+
+    private final AgroalDataSource dataSource;
+
+    public GroupRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Creates the group with its creator as first member; empty if the name is taken in any case. */
+    public Optional<Group> create(String name, String creator) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Long id = null;
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO groups (name, name_key, created_by) VALUES (?, ?, ?) "
+                                + "ON CONFLICT (name_key) DO NOTHING RETURNING id")) {
+                    insert.setString(1, name);
+                    insert.setString(2, NameRule.key(name));
+                    insert.setString(3, creator);
+                    try (ResultSet row = insert.executeQuery()) {
+                        if (row.next()) {
+                            id = row.getLong(1);
+                        }
+                    }
+                }
+                if (id == null) {
+                    connection.rollback();
+                    return Optional.empty();
+                }
+                addMember(connection, id, creator);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot create group", e);
+        }
+        return find(name);
+    }
+
+    public Optional<Group> find(String name) {
+        return query("SELECT " + GROUP_COLUMNS + " FROM groups g WHERE g.name_key = ?", NameRule.key(name))
+                .stream().findFirst();
+    }
+
+    public List<Group> all() {
+        return query("SELECT " + GROUP_COLUMNS + " FROM groups g ORDER BY g.name_key");
+    }
+
+    public List<Group> of(String member) {
+        return query("SELECT " + GROUP_COLUMNS + " FROM groups g JOIN memberships mine ON mine.group_id = g.id "
+                + "WHERE mine.member_key = ? ORDER BY g.name_key", NameRule.key(member));
+    }
+
+    public List<Member> members(long groupId) {
+        String sql = "SELECT member, joined_at FROM memberships WHERE group_id = ? ORDER BY member_key";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, groupId);
+            List<Member> members = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    members.add(new Member(rows.getString(1), rows.getTimestamp(2).toInstant()));
+                }
+            }
+            return members;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read members", e);
+        }
+    }
+
+    public boolean isMember(long groupId, String member) {
+        String sql = "SELECT 1 FROM memberships WHERE group_id = ? AND member_key = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, groupId);
+            query.setString(2, NameRule.key(member));
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot read membership", e);
+        }
+    }
+
+    /** Adds the member; true if they were not one already. */
+    public boolean join(long groupId, String member) {
+        try (Connection connection = dataSource.getConnection()) {
+            return addMember(connection, groupId, member);
+        } catch (SQLException e) {
+            throw new StorageException("cannot join group", e);
+        }
+    }
+
+    /** Removes the member; true if they were one. */
+    public boolean leave(long groupId, String member) {
+        String sql = "DELETE FROM memberships WHERE group_id = ? AND member_key = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setLong(1, groupId);
+            delete.setString(2, NameRule.key(member));
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StorageException("cannot leave group", e);
+        }
+    }
+
+    /** Every group's member keys, by group key: the live streams' view of who may see what. */
+    public Map<String, Set<String>> allMemberships() {
+        String sql = "SELECT g.name_key, m.member_key FROM memberships m JOIN groups g ON g.id = m.group_id";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql);
+             ResultSet rows = query.executeQuery()) {
+            Map<String, Set<String>> members = new HashMap<>();
+            while (rows.next()) {
+                members.computeIfAbsent(rows.getString(1), key -> new HashSet<>()).add(rows.getString(2));
+            }
+            return members;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read memberships", e);
+        }
+    }
+
+    private static boolean addMember(Connection connection, long groupId, String member) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO memberships (group_id, member, member_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setLong(1, groupId);
+            insert.setString(2, member);
+            insert.setString(3, NameRule.key(member));
+            return insert.executeUpdate() > 0;
+        }
+    }
+
+    private List<Group> query(String sql, String... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            List<Group> groups = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    groups.add(new Group(rows.getLong("id"), rows.getString("name"), rows.getString("created_by"),
+                            rows.getTimestamp("created_at").toInstant(), rows.getInt("member_count")));
+                }
+            }
+            return groups;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read groups", e);
+        }
+    }
+}

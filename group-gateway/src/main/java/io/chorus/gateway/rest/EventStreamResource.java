@@ -1,0 +1,41 @@
+package io.chorus.gateway.rest;
+
+import io.chorus.gateway.group.Group;
+import io.chorus.gateway.group.Groups;
+import io.chorus.gateway.stream.StreamItem;
+import io.chorus.gateway.stream.Streams;
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** GET /api/events: everything for the caller, their groups' messages and their DMs, on one stream. */
+@Path("/api/events")
+@Authenticated
+public class EventStreamResource extends StreamResource {
+
+    public EventStreamResource(Groups groups, Streams streams, JsonWebToken caller) {
+        super(groups, streams, caller);
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> everything(@QueryParam("self") boolean self,
+                                              @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                                              @QueryParam("lastEventId") String lastEventIdParameter, @Context Sse sse) {
+        var mine = groups.list(caller.getName()).stream().map(Group::name).toList();
+        return toSse(streams.everything(caller.getName(), mine, self,
+                lastEventId(lastEventIdHeader, lastEventIdParameter)), sse);
+    }
+}

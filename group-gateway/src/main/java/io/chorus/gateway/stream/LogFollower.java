@@ -1,0 +1,116 @@
+package io.chorus.gateway.stream;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows one log (group messages or DMs) and hands its messages on strictly in id order, each
+ * once. Ids are contiguous, so a message whose id is not last+1 reveals a gap: the bus dropped
+ * or reordered something. The follower then reads the missing ids from the log's owner before
+ * going on. {@link #catchUp()}, called periodically, covers the tail the bus never delivered.
+ * That is why a message committed (201) always reaches live subscribers, whatever the bus does.
+ */
+public class LogFollower {
+
+    /** The durable log behind the bus. */
+    public interface Source {
+        long head();
+
+        List<LiveEvent> after(long position, int limit);
+    }
+
+    private static final Logger LOG = Logger.getLogger(LogFollower.class);
+    private static final int PAGE = 500;
+
+    private final String name;
+    private final Source source;
+    private final Consumer<LiveEvent> sink;
+    private long last = -1;
+    private long filled;
+
+    public LogFollower(String name, Source source, Consumer<LiveEvent> sink) {
+        this.name = name;
+        this.source = source;
+        this.sink = sink;
+    }
+
+    public synchronized boolean isStarted() {
+        return last >= 0;
+    }
+
+    /** The id of the last message handed on; -1 before the follower knows the log's head. */
+    public synchronized long last() {
+        return last;
+    }
+
+    /**
+     * Runs the action with no message handed on meanwhile, and returns the id of the last one
+     * handed on before it: a new subscriber registers here, so it neither misses nor repeats one.
+     */
+    public synchronized long lastWhile(Runnable action) {
+        action.run();
+        return last;
+    }
+
+    /** Messages read from the log because the bus missed them. */
+    public synchronized long filled() {
+        return filled;
+    }
+
+    /** A message from the bus. */
+    public synchronized void offer(LiveEvent event) {
+        if (last < 0 || event.position() <= last) {
+            // Before start, history covers it (subscribers resume from a cursor); after, it is a duplicate.
+            return;
+        }
+        try {
+            if (event.position() > last + 1) {
+                fill(event.position() - 1);
+            }
+            if (event.position() == last + 1) {
+                hand(event);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: cannot fill the gap before id %d yet (%s); the next catch-up retries",
+                    name, event.position(), e.getMessage());
+        }
+    }
+
+    /** Compares with the log's head and reads whatever was not delivered. Starts the follower. */
+    public synchronized void catchUp() {
+        long head = source.head();
+        if (last < 0) {
+            last = head;
+            LOG.infof("%s: following from id %d", name, head);
+            return;
+        }
+        if (head > last) {
+            fill(head);
+        }
+    }
+
+    private void fill(long upTo) {
+        while (last < upTo) {
+            List<LiveEvent> page = source.after(last, PAGE);
+            if (page.isEmpty()) {
+                return;
+            }
+            for (LiveEvent event : page) {
+                if (event.position() > upTo) {
+                    return;
+                }
+                if (event.position() != last + 1) {
+                    return;
+                }
+                filled++;
+                hand(event);
+            }
+        }
+    }
+
+    private void hand(LiveEvent event) {
+        last = event.position();
+        sink.accept(event);
+    }
+}

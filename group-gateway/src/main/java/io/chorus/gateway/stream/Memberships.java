@@ -1,0 +1,42 @@
+package io.chorus.gateway.stream;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who belongs to which group, in memory, for the fan-out: checking the database for every
+ * message and subscriber would put JDBC on the hot path. Loaded at start, then kept current by
+ * this gateway's own joins and leaves and by the other replicas' announcements on the bus.
+ * Keys are lower-case names.
+ */
+public class Memberships {
+
+    private final Map<String, Set<String>> membersByGroup = new ConcurrentHashMap<>();
+
+    public void load(Map<String, Set<String>> snapshot) {
+        snapshot.forEach((group, members) -> membersByGroup.computeIfAbsent(group, key -> ConcurrentHashMap.newKeySet())
+                .addAll(members));
+    }
+
+    public void add(String groupKey, String memberKey) {
+        membersByGroup.computeIfAbsent(groupKey, key -> ConcurrentHashMap.newKeySet()).add(memberKey);
+    }
+
+    public void remove(String groupKey, String memberKey) {
+        Set<String> members = membersByGroup.get(groupKey);
+        if (members != null) {
+            members.remove(memberKey);
+        }
+    }
+
+    public boolean isMember(String groupKey, String memberKey) {
+        Set<String> members = membersByGroup.get(groupKey);
+        return members != null && members.contains(memberKey);
+    }
+
+    public Set<String> membersOf(String groupKey) {
+        Set<String> members = membersByGroup.get(groupKey);
+        return members == null ? Set.of() : members;
+    }
+}

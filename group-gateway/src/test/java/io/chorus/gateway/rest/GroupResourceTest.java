@@ -1,0 +1,156 @@
+package io.chorus.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chorus.testing.ChorusTestResource;
+import io.chorus.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+@QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "gateway"))
+class GroupResourceTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static String unique(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void create(String group, String creator) {
+        given().auth().oauth2(TestTokens.valid(creator)).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + group + "\"}").post("/api/groups").then().statusCode(201);
+    }
+
+    @Test
+    void creatorIsTheFirstMemberAndNamesAreUniqueIgnoringCase() {
+        String group = unique("Team");
+        String alice = unique("alice");
+        given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + group + "\"}").post("/api/groups")
+                .then().statusCode(201)
+                .body("name", equalTo(group))
+                .body("createdBy", equalTo(alice))
+                .body("memberCount", equalTo(1));
+        given().auth().oauth2(TestTokens.valid(alice)).get("/api/groups/" + group + "/members")
+                .then().statusCode(200).body("members.name", contains(alice));
+        given().auth().oauth2(TestTokens.valid(unique("bob"))).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + group.toLowerCase() + "\"}").post("/api/groups")
+                .then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void joinsAndLeavesIdempotently() {
+        String group = unique("club");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        create(group, alice);
+        String bobToken = TestTokens.valid(bob);
+        given().auth().oauth2(bobToken).put("/api/groups/" + group + "/members/me").then().statusCode(200);
+        given().auth().oauth2(bobToken).put("/api/groups/" + group.toUpperCase() + "/members/me")
+                .then().statusCode(200).body("memberCount", equalTo(2));
+        given().auth().oauth2(bobToken).queryParam("member", "me").get("/api/groups")
+                .then().statusCode(200).body("groups.name", hasItem(group));
+        given().auth().oauth2(bobToken).delete("/api/groups/" + group + "/members/me").then().statusCode(204);
+        given().auth().oauth2(bobToken).delete("/api/groups/" + group + "/members/me").then().statusCode(204);
+        given().auth().oauth2(bobToken).queryParam("member", "me").get("/api/groups")
+                .then().statusCode(200).body("groups.name", not(hasItem(group)));
+        given().auth().oauth2(bobToken).get("/api/groups")
+                .then().statusCode(200).body("groups.name", hasItem(group));
+    }
+
+    @Test
+    void nonMembersMayNotPostReadOrListen() {
+        String group = unique("private");
+        create(group, unique("alice"));
+        String carol = TestTokens.valid(unique("carol"));
+        given().auth().oauth2(carol).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+                .post("/api/groups/" + group + "/messages").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(carol).get("/api/groups/" + group + "/messages").then().statusCode(403);
+        given().auth().oauth2(carol).accept("text/event-stream").get("/api/groups/" + group + "/events")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void unknownGroupsAre404() {
+        String token = TestTokens.valid(unique("dave"));
+        String missing = unique("nowhere");
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+                .post("/api/groups/" + missing + "/messages").then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(token).get("/api/groups/" + missing + "/messages").then().statusCode(404);
+        given().auth().oauth2(token).put("/api/groups/" + missing + "/members/me").then().statusCode(404);
+        given().auth().oauth2(token).get("/api/groups/" + missing + "/members").then().statusCode(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"name\":\"\"}", "{\"name\":\"has space\"}", "{\"name\":7}", "[", "{\"name\":\"abcdefghijklmnopqrstuvwxyz0123456\"}"})
+    void refusesBadGroupNames(String body) {
+        given().auth().oauth2(TestTokens.valid(unique("erin"))).contentType(ContentType.JSON).body(body)
+                .post("/api/groups").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesBadPostsBeforeStoringAnything() {
+        String group = unique("posts");
+        String alice = unique("alice");
+        create(group, alice);
+        given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON).body("{\"text\":\"   \"}")
+                .post("/api/groups/" + group + "/messages").then().statusCode(400);
+        given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON)
+                .body("{\"text\":\"" + "y".repeat(4097) + "\"}")
+                .post("/api/groups/" + group + "/messages").then().statusCode(400);
+    }
+
+    @Test
+    void refusesExpiredAndForgedTokens() {
+        given().auth().oauth2(TestTokens.expired("frank")).get("/api/groups").then().statusCode(401);
+        given().auth().oauth2(TestTokens.forged("frank")).get("/api/groups").then().statusCode(401);
+        given().get("/api/groups").then().statusCode(401).contentType("application/problem+json");
+        given().accept("text/event-stream").get("/api/events").then().statusCode(401);
+    }
+
+    @Test
+    void streamsSendHeartbeatCommentsAndAcceptTheTokenAsQueryParameter() throws Exception {
+        String group = unique("beat");
+        String alice = unique("alice");
+        create(group, alice);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/groups/" + group + "/events?access_token="
+                        + TestTokens.valid(alice)))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.startsWith(":"));
+            // An SSE comment line: ":" then the text (a space after the colon is optional).
+            assertTrue(line != null && line.matches(":\\s?heartbeat"), line);
+        }
+    }
+}

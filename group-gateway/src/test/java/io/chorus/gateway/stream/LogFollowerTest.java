@@ -1,0 +1,104 @@
+package io.chorus.gateway.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class LogFollowerTest {
+
+    /** A log of ids 1..head, as history-service would serve it. */
+    static final class FakeLog implements LogFollower.Source {
+        long head;
+        int reads;
+
+        @Override
+        public long head() {
+            return head;
+        }
+
+        @Override
+        public List<LiveEvent> after(long position, int limit) {
+            reads++;
+            return LongStream.rangeClosed(position + 1, Math.min(head, position + limit)).mapToObj(FakeLog::event).toList();
+        }
+
+        static LiveEvent event(long id) {
+            return new LiveEvent(LiveEvent.Log.GROUP, id, "g", "alice", null, "{\"id\":" + id + "}");
+        }
+    }
+
+    private final FakeLog log = new FakeLog();
+    private final List<Long> delivered = new ArrayList<>();
+    private final LogFollower follower = new LogFollower("test", log, event -> delivered.add(event.position()));
+
+    @Test
+    void startsAtTheHeadAndDeliversInOrder() {
+        log.head = 10;
+        follower.catchUp();
+        log.head = 12;
+        follower.offer(FakeLog.event(11));
+        follower.offer(FakeLog.event(12));
+        assertEquals(List.of(11L, 12L), delivered);
+        assertEquals(0, log.reads, "no gap, no read");
+    }
+
+    @Test
+    void dropsDuplicatesAndOldMessages() {
+        log.head = 5;
+        follower.catchUp();
+        log.head = 6;
+        follower.offer(FakeLog.event(6));
+        follower.offer(FakeLog.event(6));
+        follower.offer(FakeLog.event(3));
+        assertEquals(List.of(6L), delivered);
+    }
+
+    @Test
+    void fillsAGapFromTheLogBeforeGoingOn() {
+        log.head = 0;
+        follower.catchUp();
+        log.head = 4;
+        follower.offer(FakeLog.event(1));
+        follower.offer(FakeLog.event(4));
+        assertEquals(List.of(1L, 2L, 3L, 4L), delivered);
+        assertEquals(2, follower.filled());
+    }
+
+    @Test
+    void catchUpDeliversTheTailTheBusNeverBrought() {
+        log.head = 2;
+        follower.catchUp();
+        log.head = 1200;
+        follower.catchUp();
+        assertEquals(LongStream.rangeClosed(3, 1200).boxed().toList(), delivered);
+    }
+
+    @Test
+    void ignoresMessagesBeforeItKnowsTheHead() {
+        follower.offer(FakeLog.event(1));
+        assertEquals(List.of(), delivered);
+    }
+
+    @Test
+    void keepsOrderWhenTheLogIsUnreachable() {
+        log.head = 1;
+        follower.catchUp();
+        LogFollower broken = new LogFollower("broken", new LogFollower.Source() {
+            @Override
+            public long head() {
+                return 1;
+            }
+
+            @Override
+            public List<LiveEvent> after(long position, int limit) {
+                throw new IllegalStateException("down");
+            }
+        }, event -> delivered.add(event.position()));
+        broken.catchUp();
+        broken.offer(FakeLog.event(3));
+        assertEquals(List.of(), delivered, "3 waits until 2 can be read");
+    }
+}
