@@ -61,6 +61,12 @@ public class Fanout {
         }
     }
 
+    /** Ends every stream (at shutdown), so clients reconnect, to another replica if there is one. */
+    public void completeAll() {
+        groupStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::complete));
+        userStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::complete));
+    }
+
     public int subscriberCount() {
         return groupStreams.values().stream().mapToInt(Set::size).sum()
                 + userStreams.values().stream().mapToInt(Set::size).sum();
