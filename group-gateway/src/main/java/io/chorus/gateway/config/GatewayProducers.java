@@ -1,6 +1,5 @@
 package io.chorus.gateway.config;
 
-import io.chorus.common.bus.BusConfig;
 import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.BusPublisher;
 import io.chorus.common.bus.Topics;
@@ -83,17 +82,7 @@ public class GatewayProducers {
         return new BusEvents(json, logs.groups(), logs.dms(), memberships, fanout);
     }
 
-    /** Announces this gateway's membership changes to every replica (itself included) via the proxies. */
-    @Produces
-    @Singleton
-    BusPublisher busPublisher(BusConfig config) {
-        return new BusPublisher(config.endpoints(), config.outboxCapacity());
-    }
-
-    void closePublisher(@Disposes BusPublisher publisher) {
-        publisher.close();
-    }
-
+    /** Joins and leaves go to every replica (this one included) through the bus publisher. */
     @Produces
     @Singleton
     Groups groups(GroupRepository repository, BusEvents busEvents, BusPublisher bus, Json json) {

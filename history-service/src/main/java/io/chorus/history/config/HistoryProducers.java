@@ -2,7 +2,6 @@ package io.chorus.history.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chorus.common.bus.BusConfig;
 import io.chorus.common.bus.BusPublisher;
 import io.chorus.history.repository.MessageRepository;
 import io.chorus.history.service.MessageLog;
@@ -14,17 +13,6 @@ import java.io.UncheckedIOException;
 
 @ApplicationScoped
 public class HistoryProducers {
-
-    @Produces
-    @ApplicationScoped
-    @Startup
-    BusPublisher busPublisher(BusConfig config) {
-        return new BusPublisher(config.endpoints(), config.outboxCapacity());
-    }
-
-    void closeBus(@Disposes BusPublisher publisher) {
-        publisher.close();
-    }
 
     @Produces
     @ApplicationScoped

@@ -1,6 +1,6 @@
-package io.chorus.dm.health;
+package io.chorus.common.bus;
 
-import io.chorus.common.bus.BusPublisher;
+import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -9,11 +9,12 @@ import org.eclipse.microprofile.health.Readiness;
 /** Ready when the PUB socket is up and connecting to the gateways' proxies. */
 @Readiness
 @ApplicationScoped
-public class BusReadiness implements HealthCheck {
+@IfBuildProperty(name = "chorus.bus.publisher", stringValue = "enabled")
+public class BusPublisherReadiness implements HealthCheck {
 
     private final BusPublisher bus;
 
-    public BusReadiness(BusPublisher bus) {
+    public BusPublisherReadiness(BusPublisher bus) {
         this.bus = bus;
     }
 

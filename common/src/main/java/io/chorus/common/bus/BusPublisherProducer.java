@@ -1,0 +1,28 @@
+package io.chorus.common.bus;
+
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The one bus publisher of a service that publishes (history-service, dm-service, the gateway):
+ * they set {@code chorus.bus.publisher=enabled}; services that don't publish get no socket.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "chorus.bus.publisher", stringValue = "enabled")
+public class BusPublisherProducer {
+
+    @Produces
+    @Singleton
+    @Startup
+    BusPublisher busPublisher(BusConfig config) {
+        return new BusPublisher(config.endpoints(), config.outboxCapacity());
+    }
+
+    void close(@Disposes BusPublisher publisher) {
+        publisher.close();
+    }
+}
