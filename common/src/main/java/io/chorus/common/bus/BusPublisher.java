@@ -1,6 +1,9 @@
 package io.chorus.common.bus;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,7 @@ public class BusPublisher implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private volatile boolean connected;
+    private final Set<String> unresolved = ConcurrentHashMap.newKeySet();
 
     public BusPublisher(List<String> endpoints, int outboxCapacity) {
         this.endpoints = List.copyOf(endpoints);
@@ -43,7 +47,7 @@ public class BusPublisher implements AutoCloseable {
         }
     }
 
-    /** True once the PUB socket exists and has been told to connect to every endpoint. */
+    /** True once the PUB socket exists; endpoints whose names don't resolve yet are retried meanwhile. */
     public boolean isConnected() {
         return connected;
     }
@@ -66,9 +70,13 @@ public class BusPublisher implements AutoCloseable {
             socket.setLinger(1000);
             // Past this many queued messages per peer ZeroMQ drops; gap-filling covers it.
             socket.setSndHWM(100_000);
-            endpoints.forEach(socket::connect);
+            Set<String> pending = new LinkedHashSet<>(endpoints);
+            connectPending(socket, pending);
             connected = true;
             while (!Thread.currentThread().isInterrupted()) {
+                if (!pending.isEmpty()) {
+                    connectPending(socket, pending);
+                }
                 BusMessage message = outbox.poll(1, TimeUnit.SECONDS);
                 if (message == STOP) {
                     break;
@@ -87,6 +95,31 @@ public class BusPublisher implements AutoCloseable {
         } finally {
             connected = false;
         }
+    }
+
+    /**
+     * Connects to every endpoint it can. ZeroMQ resolves a host name once, at connect, and refuses
+     * one that does not resolve yet (a gateway pod not scheduled yet); such an endpoint is retried
+     * every second instead of stopping the publisher. Meanwhile gateways gap-fill from the log.
+     */
+    private void connectPending(ZMQ.Socket socket, Set<String> pending) {
+        pending.removeIf(endpoint -> {
+            try {
+                socket.connect(endpoint);
+                unresolved.remove(endpoint);
+                return true;
+            } catch (RuntimeException e) {
+                if (unresolved.add(endpoint)) {
+                    LOG.warnf("cannot connect the bus to %s yet (%s); retrying every second", endpoint, e.getMessage());
+                }
+                return false;
+            }
+        });
+    }
+
+    /** Endpoints not connected yet because their names do not resolve. */
+    public Set<String> unresolved() {
+        return Set.copyOf(unresolved);
     }
 
     @Override

@@ -23,6 +23,7 @@ public class BusPublisherReadiness implements HealthCheck {
         return HealthCheckResponse.named("zeromq-publisher")
                 .status(bus.isConnected())
                 .withData("endpoints", String.join(",", bus.endpoints()))
+                .withData("unresolved", String.join(",", bus.unresolved()))
                 .withData("published", bus.published())
                 .withData("dropped", bus.dropped())
                 .build();

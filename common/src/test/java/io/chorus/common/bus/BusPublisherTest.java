@@ -1,0 +1,38 @@
+package io.chorus.common.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+class BusPublisherTest {
+
+    @Test
+    void keepsPublishingWhenOneEndpointDoesNotResolveYet() {
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket sink = context.createSocket(SocketType.SUB);
+            sink.subscribe(new byte[0]);
+            sink.setReceiveTimeOut(200);
+            int port = sink.bindToRandomPort("tcp://127.0.0.1");
+            String unresolvable = "tcp://no-such-gateway.invalid:5557";
+            try (BusPublisher publisher = new BusPublisher(List.of(unresolvable, "tcp://127.0.0.1:" + port), 100)) {
+                // PUB/SUB drops until the connection is up (ZeroMQ's slow joiner): publish until one arrives.
+                byte[] topic = null;
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (topic == null && System.nanoTime() < deadline) {
+                    publisher.publish(new BusMessage("group/g", "{\"id\":1}"));
+                    topic = sink.recv(0);
+                }
+                assertEquals("group/g", topic == null ? null : new String(topic, StandardCharsets.UTF_8));
+                assertEquals("{\"id\":1}", sink.recvStr(0));
+                assertTrue(publisher.isConnected());
+                assertEquals(java.util.Set.of(unresolvable), publisher.unresolved());
+            }
+        }
+    }
+}
