@@ -42,8 +42,14 @@ abstract class StreamResource {
     }
 
     static Multi<OutboundSseEvent> toSse(Multi<StreamItem> items, Sse sse) {
-        return items.map(item -> item.isHeartbeat()
-                ? sse.newEventBuilder().comment("heartbeat").build()
-                : sse.newEventBuilder().id(item.id()).name(item.event()).data(item.data()).build());
+        return items.map(item -> {
+            if (item.isHeartbeat()) {
+                return sse.newEventBuilder().comment("heartbeat").build();
+            }
+            if (item.isCursor()) {
+                return sse.newEventBuilder().comment("cursor").id(item.id()).build();
+            }
+            return sse.newEventBuilder().id(item.id()).name(item.event()).data(item.data()).build();
+        });
     }
 }

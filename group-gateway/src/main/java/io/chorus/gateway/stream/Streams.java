@@ -73,7 +73,8 @@ public class Streams {
 
     private Multi<StreamItem> assemble(Subscriber subscriber, Uni<List<LiveEvent>> missed, StreamCursor cursor,
                                        boolean groupStream) {
-        return missed
+        StreamItem opening = StreamItem.cursor(groupStream ? cursor.groupStreamId() : cursor.userStreamId());
+        Multi<StreamItem> events = missed
                 .onFailure().invoke(() -> fanout.unregister(subscriber))
                 .onItem().transformToMulti(replayed -> {
                     Multi<LiveEvent> fromLogs = Multi.createFrom().iterable(replayed).filter(subscriber::wants);
@@ -91,5 +92,6 @@ public class Streams {
                 // A subscriber cut off for falling behind gets a clean end of stream, then resumes.
                 .onFailure(BackPressureFailure.class).recoverWithCompletion()
                 .onTermination().invoke(() -> fanout.unregister(subscriber));
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(opening), events);
     }
 }

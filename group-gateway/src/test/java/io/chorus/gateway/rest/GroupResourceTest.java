@@ -145,7 +145,12 @@ class GroupResourceTest {
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
+            // First the opening cursor: an id and no data, so EventSource can resume from here.
+            String line = lines.readLine();
+            assertTrue(line.matches(":\\s?cursor"), line);
+            line = lines.readLine();
+            assertTrue(line.matches("id:\\s?\\d+"), line);
+            assertEquals("", lines.readLine());
             do {
                 line = lines.readLine();
             } while (line != null && !line.startsWith(":"));
