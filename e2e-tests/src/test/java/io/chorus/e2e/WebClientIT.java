@@ -1,0 +1,151 @@
+package io.chorus.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The web page served by the gateway, used by people in real (headless) browsers. */
+class WebClientIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Path SCREENSHOTS = Path.of(System.getProperty("chorus.root", ".."), "e2e-tests/target/screenshots");
+    static ChorusCluster cluster;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        // Fails rather than skips: a web client nobody tested is not done. .ci/run installs both.
+        if (!WebPage.browserInstalled()) {
+            throw new IllegalStateException(
+                    "the web client tests need /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver");
+        }
+        cluster = ChorusCluster.start();
+        api = new Api(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static WebPage page(String person) {
+        return new WebPage(api.gateway(), Api.unique(person), SCREENSHOTS).open();
+    }
+
+    private static String password(WebPage page) {
+        return "password-of-" + page.name;
+    }
+
+    @Test
+    void groupChatIsLiveSurvivesAReloadAndMissesNothingAcrossAGatewayRestart() throws Exception {
+        String group = Api.unique("garden");
+        try (WebPage alice = page("alice"); WebPage bob = page("bob")) {
+            alice.register(password(alice));
+            bob.register(password(bob));
+            alice.createGroup(group);
+            bob.joinGroup(group);
+
+            List<String> expected = new ArrayList<>();
+            alice.send("tea at five?");
+            expected.add("tea at five?");
+            bob.awaitTexts(expected, WAIT);
+            assertEquals("composer-text", alice.activeElementId(), "focus stays in the message box");
+            bob.send("only if there is cake");
+            expected.add("only if there is cake");
+            alice.awaitTexts(expected, WAIT);
+            bob.awaitTexts(expected, WAIT);
+
+            // Markup in a message is text, never markup.
+            String markup = "<b>bold?</b> <img src=x onerror=alert(1)> & \"quotes\"";
+            alice.send(markup);
+            expected.add(markup);
+            bob.awaitTexts(expected, WAIT);
+            assertTrue(bob.elements("#message-list .text b, #message-list .text img").isEmpty());
+            alice.screenshot("group-alice");
+            bob.screenshot("group-bob");
+
+            bob.reload();
+            bob.awaitTexts(expected, WAIT);
+            bob.awaitLive();
+            bob.screenshot("group-bob-after-reload");
+            alice.send("welcome back");
+            expected.add("welcome back");
+            bob.awaitTexts(expected, WAIT);
+
+            // The gateway restarts while alice keeps writing: her page retries its sends (same
+            // clientId), bob's page reconnects and resumes from the last event id it saw.
+            CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> cluster.restart("group-gateway"));
+            for (int i = 1; i <= 3; i++) {
+                alice.send("during restart " + i);
+                expected.add("during restart " + i);
+            }
+            restart.get(120, TimeUnit.SECONDS);
+            alice.send("after restart");
+            expected.add("after restart");
+            alice.awaitTexts(expected, Duration.ofSeconds(90));
+            assertFalse(alice.pendingSends());
+            bob.awaitTexts(expected, Duration.ofSeconds(90));
+            List<Long> ids = bob.ids();
+            assertEquals(ids.stream().distinct().sorted().toList(), ids, "each message once, in id order");
+            bob.awaitLive();
+            bob.screenshot("group-bob-after-gateway-restart");
+        }
+    }
+
+    @Test
+    void directMessagesArriveLiveWithAnUnreadMarkAndBothSidesSeeTheConversation() {
+        try (WebPage alice = page("alice"); WebPage bob = page("bob")) {
+            alice.register(password(alice));
+            bob.register(password(bob));
+            alice.openDirect(bob.name);
+            alice.send("bring the cake");
+            alice.awaitTexts(List.of("bring the cake"), WAIT);
+
+            // bob has nothing open: alice appears in his sidebar with one unread message.
+            await("bob's unread mark").atMost(WAIT).pollInSameThread()
+                    .until(() -> bob.sidebarEntries().contains(alice.name + " 1 unread"));
+            bob.openFromSidebar(alice.name);
+            bob.awaitTexts(List.of("bring the cake"), WAIT);
+            bob.send("on my way");
+            alice.awaitTexts(List.of("bring the cake", "on my way"), WAIT);
+            bob.awaitTexts(List.of("bring the cake", "on my way"), WAIT);
+            bob.screenshot("dm-bob");
+        }
+    }
+
+    @Test
+    void scrollsBackThroughHistoryPageByPage() {
+        String group = Api.unique("archive");
+        try (WebPage reader = page("reader")) {
+            String token = api.signUp(reader.name);
+            api.createGroup(token, group);
+            List<String> all = IntStream.rangeClosed(1, 120).mapToObj(i -> "message " + i).toList();
+            all.forEach(text -> api.post(token, group, text));
+
+            reader.signIn(password(reader));
+            reader.openFromSidebar("# " + group);
+            reader.awaitTexts(all.subList(70, 120), WAIT);
+            reader.click("load-older");
+            reader.awaitTexts(all.subList(20, 120), WAIT);
+            reader.click("load-older");
+            reader.awaitTexts(all, WAIT);
+            assertTrue(reader.element("#history-start").isDisplayed());
+            assertFalse(reader.element("#load-older").isDisplayed());
+            reader.screenshot("history-start");
+        }
+    }
+}
