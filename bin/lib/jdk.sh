@@ -13,7 +13,10 @@ jdk_is_suitable() {
   [ -n "$version" ] && [ "$version" -ge 21 ]
 }
 
+# select_jdk [--quiet]: --quiet leaves out the "Using JDK" line (bin/chorus output is for scripts).
 select_jdk() {
+  local quiet=""
+  [ "${1:-}" = --quiet ] && quiet=1
   if [ -n "${JAVA_HOME:-}" ] && jdk_is_suitable "$JAVA_HOME"; then
     export JAVA_HOME
   else
@@ -33,5 +36,5 @@ select_jdk() {
     export JAVA_HOME=$best
   fi
   export PATH="$JAVA_HOME/bin:$PATH"
-  echo "Using JDK $(jdk_feature_version "$JAVA_HOME") at $JAVA_HOME" >&2
+  [ -n "$quiet" ] || echo "Using JDK $(jdk_feature_version "$JAVA_HOME") at $JAVA_HOME" >&2
 }

@@ -1,0 +1,161 @@
+package io.chorus.cli;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A live stream that outlives its connections. Whenever a connection ends (the gateway
+ * restarts, a proxy drops it, the server cuts off a subscriber that fell behind, or it goes
+ * silent past the heartbeat interval) it reconnects with Last-Event-ID set to the last event
+ * delivered, so the server replays exactly what was missed. Only a refusal (401 expired token,
+ * 403 no longer a member, 404 unknown group) ends it for good: retrying cannot fix those.
+ */
+final class EventStream {
+
+    /** One HTTP response body, line by line. */
+    interface Connection extends AutoCloseable {
+        /** The next line, null at the end of the stream; throws if nothing came within {@code idle}. */
+        String readLine(Duration idle) throws IOException, InterruptedException;
+
+        @Override
+        void close();
+    }
+
+    /** Opens a connection resuming after lastEventId (null: from now); throws ChorusException when refused or unreachable. */
+    interface Connector {
+        Connection open(String lastEventId) throws InterruptedException;
+    }
+
+    interface Listener {
+        void event(SseParser.Event event);
+
+        default void connected() {
+        }
+
+        default void reconnecting(Duration delay, String reason) {
+        }
+    }
+
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
+
+    private final Connector connector;
+    private final ResumeCursor cursor;
+    private final Listener listener;
+    private final Sleeper sleeper;
+    private final Duration idleTimeout;
+    private volatile boolean stopped;
+    private volatile Thread runner;
+    private volatile Connection current;
+
+    /**
+     * @param idleTimeout how long silence means a dead connection: the gateway sends a heartbeat
+     *                    comment every 15 s, so a few missed ones catch half-open TCP connections
+     *                    that would otherwise block a read forever
+     */
+    EventStream(Connector connector, ResumeCursor cursor, Listener listener, Sleeper sleeper, Duration idleTimeout) {
+        this.connector = connector;
+        this.cursor = cursor;
+        this.listener = listener;
+        this.sleeper = sleeper;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** Delivers events until stop(); throws ChorusException if the server refuses the stream. */
+    void run() {
+        runner = Thread.currentThread();
+        int failures = 0;
+        try {
+            while (!stopped) {
+                String reason;
+                try {
+                    Connection connection = connector.open(cursor.lastEventId());
+                    current = connection;
+                    if (stopped) {
+                        connection.close();
+                        break;
+                    }
+                    listener.connected();
+                    boolean heardFromServer = pump(connection);
+                    if (heardFromServer) {
+                        failures = 0;
+                    }
+                    reason = "the stream ended";
+                } catch (ChorusException e) {
+                    if (!e.isTransient()) {
+                        throw e;
+                    }
+                    reason = e.getMessage();
+                } catch (IOException e) {
+                    reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                } finally {
+                    Connection connection = current;
+                    current = null;
+                    if (connection != null) {
+                        connection.close();
+                    }
+                }
+                if (stopped) {
+                    break;
+                }
+                failures++;
+                Duration delay = delay(failures);
+                listener.reconnecting(delay, reason);
+                sleeper.sleep(delay);
+            }
+        } catch (InterruptedException e) {
+            if (!stopped) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            runner = null;
+            if (stopped) {
+                // stop() interrupts only to wake a sleep or a read; the thread may go on to other work.
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /** Ends run() from another thread. */
+    void stop() {
+        stopped = true;
+        Connection connection = current;
+        if (connection != null) {
+            connection.close();
+        }
+        Thread thread = runner;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Exponential, capped: quick after a one-off drop, gentle on a gateway that is down for a while. */
+    static Duration delay(int failures) {
+        long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
+        return Duration.ofMillis(Math.min(millis, LONGEST_RETRY.toMillis()));
+    }
+
+    private boolean pump(Connection connection) throws IOException, InterruptedException {
+        SseParser parser = new SseParser();
+        boolean heard = false;
+        String line;
+        while ((line = connection.readLine(idleTimeout)) != null) {
+            Optional<SseParser.Event> event = parser.line(line);
+            heard |= parser.takeComment();
+            if (event.isPresent()) {
+                heard = true;
+                if (event.get().isCursorOnly()) {
+                    cursor.advance(event.get().id());
+                } else if (cursor.advance(event.get().id())) {
+                    listener.event(event.get());
+                }
+            }
+        }
+        return heard;
+    }
+}

@@ -1,0 +1,70 @@
+package io.chorus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** How messages look in a terminal. Anything others wrote goes through {@link #safe} first. */
+final class MessageFormat {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final ZoneId zone;
+
+    MessageFormat(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /** The sender of a group message or a DM. */
+    static String sender(JsonNode message) {
+        return message.hasNonNull("sender") ? message.path("sender").asText() : message.path("from").asText();
+    }
+
+    /** In a chat the conversation is known, so only who said what: {@code [alice] tea at five?}. */
+    String chat(JsonNode message) {
+        return "[" + safe(sender(message)) + "] " + safe(message.path("text").asText());
+    }
+
+    /** On a stream that mixes conversations: {@code [garden] alice: tea} or {@code [dm] alice: cake}. */
+    String event(String type, JsonNode message) {
+        String where = "direct-message".equals(type) ? "dm" : message.path("group").asText(type);
+        return "[" + safe(where) + "] " + safe(sender(message)) + ": " + safe(message.path("text").asText());
+    }
+
+    /** A history line: {@code #42 2026-11-25 10:00 alice: tea at five?}. */
+    String history(JsonNode message) {
+        return "#" + message.path("id").asText() + " " + time(message.path("sentAt").asText()) + " "
+                + safe(sender(message)) + ": " + safe(message.path("text").asText());
+    }
+
+    private String time(String sentAt) {
+        try {
+            return TIME.format(Instant.parse(sentAt).atZone(zone));
+        } catch (DateTimeParseException e) {
+            return sentAt;
+        }
+    }
+
+    /**
+     * Replaces control characters but newline and tab: a message is someone else's text, and an
+     * escape sequence in it could otherwise rewrite the reader's terminal (title, colours, cursor).
+     */
+    static String safe(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0);
+            if (control) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+}

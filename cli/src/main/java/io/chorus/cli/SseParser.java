@@ -1,0 +1,92 @@
+package io.chorus.cli;
+
+import java.util.Optional;
+
+/**
+ * Turns the lines of a text/event-stream into events, following the WHATWG HTML "server-sent
+ * events" interpretation rules: a blank line dispatches, the last id carries over to later
+ * events, data lines join with "\n", comments and unknown fields are ignored. Lines come in
+ * already split (BufferedReader accepts CR, LF and CRLF, as the format allows).
+ */
+final class SseParser {
+
+    record Event(String id, String type, String data) {
+
+        /**
+         * An id with no data: the gateway opens every stream with one, its position at connect
+         * time, so a connection dropped before any message still resumes from there.
+         */
+        boolean isCursorOnly() {
+            return data == null;
+        }
+    }
+
+    private String lastId;
+    private String type;
+    private StringBuilder data;
+    private boolean sawComment;
+    private boolean sawId;
+
+    /** Feeds one line; returns the event it completes, if any. */
+    Optional<Event> line(String line) {
+        if (line.isEmpty()) {
+            return dispatch();
+        }
+        if (line.charAt(0) == ':') {
+            sawComment = true;
+            return Optional.empty();
+        }
+        int colon = line.indexOf(':');
+        String field = colon < 0 ? line : line.substring(0, colon);
+        String value = colon < 0 ? "" : line.substring(colon + 1);
+        if (value.startsWith(" ")) {
+            value = value.substring(1);
+        }
+        switch (field) {
+            case "event" -> type = value;
+            case "data" -> {
+                if (data == null) {
+                    data = new StringBuilder(value);
+                } else {
+                    data.append('\n').append(value);
+                }
+            }
+            // An id with NUL is ignored by the spec, so a hostile server cannot plant one in a header.
+            case "id" -> {
+                if (value.indexOf('\0') < 0) {
+                    lastId = value;
+                    sawId = true;
+                }
+            }
+            default -> {
+                // "retry" and unknown fields: the reconnect policy is the client's own.
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True once a comment (the server's heartbeat) has been seen, and resets the flag. */
+    boolean takeComment() {
+        boolean seen = sawComment;
+        sawComment = false;
+        return seen;
+    }
+
+    /** The id the next Last-Event-ID header would carry, as the spec's "last event ID buffer". */
+    String lastId() {
+        return lastId;
+    }
+
+    private Optional<Event> dispatch() {
+        StringBuilder completed = data;
+        String name = type;
+        boolean idOnly = sawId && completed == null;
+        data = null;
+        type = null;
+        sawId = false;
+        if (completed == null) {
+            return idOnly ? Optional.of(new Event(lastId, null, null)) : Optional.empty();
+        }
+        return Optional.of(new Event(lastId, name == null || name.isEmpty() ? "message" : name, completed.toString()));
+    }
+}

@@ -1,0 +1,32 @@
+package io.chorus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class MessageFormatTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MessageFormat format = new MessageFormat(ZoneOffset.UTC);
+
+    @Test
+    void neutralisesTerminalEscapesInOthersText() {
+        assertEquals("\uFFFD]0;owned\uFFFD red", MessageFormat.safe("\u001b]0;owned\u0007 red"));
+        assertEquals("two\nlines\tok", MessageFormat.safe("two\nlines\tok"));
+        assertEquals("c1 \uFFFD", MessageFormat.safe("c1 \u009b"));
+    }
+
+    @Test
+    void formatsChatEventAndHistoryLines() {
+        var group = JSON.createObjectNode().put("id", 42).put("group", "garden").put("sender", "alice")
+                .put("text", "tea at five?").put("sentAt", "2026-11-25T10:00:00.123Z");
+        var dm = JSON.createObjectNode().put("id", 7).put("from", "alice").put("to", "bob").put("text", "cake");
+        assertEquals("[alice] tea at five?", format.chat(group));
+        assertEquals("[alice] cake", format.chat(dm));
+        assertEquals("[garden] alice: tea at five?", format.event("group-message", group));
+        assertEquals("[dm] alice: cake", format.event("direct-message", dm));
+        assertEquals("#42 2026-11-25 10:00 alice: tea at five?", format.history(group));
+    }
+}
