@@ -1,0 +1,154 @@
+package io.chorus.e2e;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One SSE subscriber of a benchmark, the same code against Chorus and Nchan. It reads only what
+ * both send: comment lines (Chorus' heartbeat, Nchan's ": hi") and data lines. A posted text
+ * carries a marker, {@code bench#<seq>#<System.nanoTime() when sent>#}, so the delivery latency
+ * is measured on one clock, in this JVM, whatever the server wraps the text in.
+ */
+final class BenchSubscriber implements AutoCloseable {
+
+    static final String MARK = "bench#";
+
+    private final long[] latency;
+    private final CountDownLatch connected;
+    private final CountDownLatch finished;
+    private final Thread reader;
+    private int distinct;
+    private int duplicates;
+    private long lastArrival;
+    private boolean counted;
+    private volatile boolean closing;
+    private volatile boolean cutOff;
+    private volatile InputStream body;
+
+    /**
+     * @param connected counted down on the first comment: the server has registered the stream
+     * @param finished  counted down once every message arrived, or the stream ended before that
+     */
+    BenchSubscriber(HttpClient http, HttpRequest request, int messages, CountDownLatch connected,
+                    CountDownLatch finished) {
+        this.latency = new long[messages];
+        Arrays.fill(latency, -1);
+        this.connected = connected;
+        this.finished = finished;
+        this.reader = Thread.ofVirtual().name("bench-subscriber").start(() -> read(http, request));
+    }
+
+    static String marker(int seq, long sentNanos) {
+        return MARK + seq + "#" + sentNanos + "#";
+    }
+
+    private void read(HttpClient http, HttpRequest request) {
+        boolean heard = false;
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            body = response.body();
+            if (response.statusCode() != 200) {
+                return;
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith(":")) {
+                    if (!heard) {
+                        heard = true;
+                        connected.countDown();
+                    }
+                } else if (line.startsWith("data:")) {
+                    received(line, System.nanoTime());
+                }
+            }
+        } catch (Exception e) {
+            // The stream ended: closed by us at the end, or cut off by the server (counted as incomplete).
+        } finally {
+            cutOff = !closing;
+            finish();
+        }
+    }
+
+    private void received(String line, long now) {
+        int at = line.indexOf(MARK);
+        if (at < 0) {
+            return;
+        }
+        int seqStart = at + MARK.length();
+        int seqEnd = line.indexOf('#', seqStart);
+        int sentEnd = line.indexOf('#', seqEnd + 1);
+        int seq = Integer.parseInt(line, seqStart, seqEnd, 10);
+        long sent = Long.parseLong(line, seqEnd + 1, sentEnd, 10);
+        boolean complete;
+        synchronized (this) {
+            if (latency[seq] >= 0) {
+                duplicates++;
+                return;
+            }
+            latency[seq] = now - sent;
+            lastArrival = now;
+            complete = ++distinct == latency.length;
+        }
+        if (complete) {
+            finish();
+        }
+    }
+
+    private synchronized void finish() {
+        if (!counted) {
+            counted = true;
+            finished.countDown();
+        }
+    }
+
+    synchronized int distinct() {
+        return distinct;
+    }
+
+    synchronized int duplicates() {
+        return duplicates;
+    }
+
+    synchronized long lastArrival() {
+        return lastArrival;
+    }
+
+    synchronized boolean complete() {
+        return distinct == latency.length;
+    }
+
+    /** Whether the stream ended before we closed it: refused, or cut off by the server. */
+    boolean cutOff() {
+        return cutOff;
+    }
+
+    synchronized void latenciesInto(Latencies into) {
+        for (long nanos : latency) {
+            if (nanos >= 0) {
+                into.add(nanos);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            InputStream stream = body;
+            if (stream != null) {
+                stream.close();
+            }
+        } catch (Exception e) {
+            // Best effort: the server notices the dropped connection either way.
+        }
+        reader.interrupt();
+    }
+}

@@ -1,0 +1,470 @@
+package io.chorus.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.smallrye.jwt.build.Jwt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The speed and memory figures of docs/performance.md: durable post throughput, live fan-out
+ * latency, and memory per open stream, for Chorus and for Nchan (nginx) on the same machine with
+ * the same client code. Not a test: nothing here passes or fails on a number. Named *Benchmark
+ * so failsafe (which runs *IT) leaves it out of bin/test and CI; bin/bench runs it.
+ *
+ * <p>Sizes come from system properties (bin/bench passes -Dbench.*=...): bench.posters,
+ * bench.posts, bench.subscribers, bench.messages, bench.rate, bench.nchan. "server CPU s" is the CPU
+ * the process holding the streams used while posting and delivering (the Chorus gateway alone,
+ * not history-service or PostgreSQL; nginx master and worker).
+ */
+class GatewayBenchmark {
+
+    private static final List<Integer> POSTERS = integers("bench.posters", "1,8,32");
+    private static final int POSTS = Integer.getInteger("bench.posts", 3000);
+    private static final List<Integer> SUBSCRIBERS = integers("bench.subscribers", "100,1000");
+    private static final int MESSAGES = Integer.getInteger("bench.messages", 500);
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "50"));
+    private static final boolean WITH_NCHAN = Boolean.parseBoolean(System.getProperty("bench.nchan", "true"));
+
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+
+    private final Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
+    private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient posting = client();
+    // Several clients for the streams: each JDK HttpClient reads all its connections on one
+    // selector thread, which would otherwise be the bottleneck at a thousand streams.
+    private final List<HttpClient> streaming = IntStream.range(0, 4).mapToObj(i -> client()).toList();
+
+    /** A server under test, as the benchmark sees it: where to post, where to listen. */
+    interface Target {
+        String name();
+
+        HttpRequest publication(int poster, String text);
+
+        HttpRequest subscription(int subscriber);
+
+        void awaitNoSubscribers();
+
+        /** Memory now; heap is -1 where there is no JVM. */
+        Memory memory();
+
+        /** CPU seconds the server that holds the streams (gateway, nginx) has used so far. */
+        double cpuSeconds();
+    }
+
+    record Memory(long rss, long heap) {
+    }
+
+    record Throughput(String target, int posters, int posts, int errors, double perSecond, Latencies latency) {
+    }
+
+    record Fanout(String target, int subscribers, int messages, int complete, int duplicates, int cutOff,
+                  long deliveries, double deliveriesPerSecond, Latencies delivery, Latencies post, int postErrors,
+                  double cpuSeconds, Memory idle, Memory connected) {
+    }
+
+    @Test
+    void measure() throws Exception {
+        int maxPosters = POSTERS.stream().max(Integer::compare).orElse(1);
+        int maxSubscribers = SUBSCRIBERS.stream().max(Integer::compare).orElse(1);
+        List<Throughput> throughputs = new ArrayList<>();
+        List<Fanout> fanouts = new ArrayList<>();
+        NchanServer nchan = null;
+        try (ChorusCluster cluster = ChorusCluster.start()) {
+            Chorus chorus = new Chorus(cluster, maxPosters, maxSubscribers);
+            if (WITH_NCHAN && NchanServer.installed()) {
+                nchan = NchanServer.start(root.resolve("bench/nchan.conf"));
+            }
+            List<Target> postTargets = new ArrayList<>(List.of(chorus.group("bench-posts", maxPosters, 0)));
+            if (nchan != null) {
+                postTargets.add(nchanTarget(nchan, "benchposts"));
+            }
+
+            int warmSubscribers = Math.min(50, maxSubscribers);
+            log("warming up (JIT, connection pools): 1000 posts and a " + warmSubscribers
+                    + "-subscriber fan-out per target");
+            for (Target target : postTargets) {
+                throughput(target, Math.min(8, maxPosters), 1000);
+            }
+            fanout(chorus.group("bench-warmup", 1, warmSubscribers), warmSubscribers, 200, 100, false);
+            if (nchan != null) {
+                fanout(nchanTarget(nchan, "warmup"), warmSubscribers, 200, 100, false);
+            }
+
+            for (int posters : POSTERS) {
+                for (Target target : postTargets) {
+                    log("posts: " + target.name() + ", " + posters + " posters, " + POSTS + " posts");
+                    throughputs.add(throughput(target, posters, POSTS));
+                }
+            }
+            for (int subscribers : SUBSCRIBERS) {
+                List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-fanout-" + subscribers, 1, subscribers)));
+                if (nchan != null) {
+                    targets.add(nchanTarget(nchan, "fanout" + subscribers));
+                }
+                for (Target target : targets) {
+                    log("fan-out: " + target.name() + ", " + subscribers + " subscribers, " + MESSAGES + " messages at "
+                            + RATE + "/s");
+                    fanouts.add(fanout(target, subscribers, MESSAGES, RATE, true));
+                }
+            }
+        } finally {
+            if (nchan != null) {
+                nchan.close();
+            }
+            posting.close();
+            streaming.forEach(HttpClient::close);
+            virtualThreads.close();
+        }
+        String report = report(throughputs, fanouts, nchan != null);
+        System.out.println(report);
+        Path results = root.resolve("e2e-tests/target/bench/results.md");
+        Files.createDirectories(results.getParent());
+        Files.writeString(results, report);
+        log("written to " + results);
+    }
+
+    /** Closed loop: each poster posts, waits for the answer, posts again, until `posts` are done. */
+    private Throughput throughput(Target target, int posters, int posts) throws Exception {
+        Latencies latency = new Latencies(posts);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int p = 0; p < posters; p++) {
+            int poster = p;
+            running.add(CompletableFuture.runAsync(() -> {
+                int seq;
+                while ((seq = next.getAndIncrement()) < posts) {
+                    long sent = System.nanoTime();
+                    try {
+                        int status = posting.send(target.publication(poster, BenchSubscriber.marker(seq, sent)),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                        latency.add(System.nanoTime() - sent);
+                        if (status / 100 != 2) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, virtualThreads));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Throughput(target.name(), posters, posts, errors.get(), posts / seconds, latency);
+    }
+
+    /**
+     * Opens `subscribers` streams, posts `messages` at a steady `rate` (open loop: a slow answer does
+     * not delay the next post), and waits until every stream has every message or has ended.
+     */
+    private Fanout fanout(Target target, int subscribers, int messages, double rate, boolean measureMemory)
+            throws Exception {
+        target.awaitNoSubscribers();
+        Memory idle = measureMemory ? target.memory() : null;
+        CountDownLatch connected = new CountDownLatch(subscribers);
+        CountDownLatch finished = new CountDownLatch(subscribers);
+        List<BenchSubscriber> streams = new ArrayList<>(subscribers);
+        try {
+            for (int i = 0; i < subscribers; i++) {
+                streams.add(new BenchSubscriber(streaming.get(i % streaming.size()), target.subscription(i), messages,
+                        connected, finished));
+            }
+            if (!connected.await(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError(target.name() + ": only " + (subscribers - connected.getCount()) + " of "
+                        + subscribers + " streams connected within " + SETTLE);
+            }
+            Memory loaded = measureMemory ? target.memory() : null;
+
+            Latencies post = new Latencies(messages);
+            AtomicInteger postErrors = new AtomicInteger();
+            List<CompletableFuture<?>> posts = new ArrayList<>(messages);
+            long period = (long) (1e9 / rate);
+            double cpuBefore = target.cpuSeconds();
+            long start = System.nanoTime();
+            for (int seq = 0; seq < messages; seq++) {
+                long due = start + seq * period;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                long sent = System.nanoTime();
+                posts.add(posting.sendAsync(target.publication(0, BenchSubscriber.marker(seq, sent)),
+                                HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((response, failure) -> {
+                            post.add(System.nanoTime() - sent);
+                            if (failure != null || response.statusCode() / 100 != 2) {
+                                postErrors.incrementAndGet();
+                            }
+                        }));
+            }
+            CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new))
+                    .exceptionally(failure -> null).get(SETTLE.toSeconds(), TimeUnit.SECONDS);
+            finished.await(SETTLE.toSeconds(), TimeUnit.SECONDS);
+            double cpu = target.cpuSeconds() - cpuBefore;
+
+            Latencies delivery = new Latencies(subscribers * messages);
+            long deliveries = 0;
+            long lastArrival = start;
+            int complete = 0;
+            int duplicates = 0;
+            int cutOff = 0;
+            for (BenchSubscriber stream : streams) {
+                stream.latenciesInto(delivery);
+                deliveries += stream.distinct();
+                lastArrival = Math.max(lastArrival, stream.lastArrival());
+                complete += stream.complete() ? 1 : 0;
+                duplicates += stream.duplicates();
+                cutOff += stream.cutOff() ? 1 : 0;
+            }
+            double seconds = Math.max(1e-9, (lastArrival - start) / 1e9);
+            return new Fanout(target.name(), subscribers, messages, complete, duplicates, cutOff, deliveries,
+                    deliveries / seconds, delivery, post, postErrors.get(), cpu, idle, loaded);
+        } finally {
+            streams.forEach(BenchSubscriber::close);
+            target.awaitNoSubscribers();
+        }
+    }
+
+    /**
+     * Chorus through its public API. Tokens are minted with the cluster's signing key rather than
+     * by signing up a thousand users: user-service's bcrypt is not what is measured here.
+     */
+    private final class Chorus {
+
+        private final ChorusCluster cluster;
+        private final Api api;
+        private final List<String> posters;
+        private final List<String> subscribers;
+
+        Chorus(ChorusCluster cluster, int posters, int subscribers) {
+            this.cluster = cluster;
+            this.api = new Api(cluster);
+            PrivateKey key = cluster.keys().keyPair().getPrivate();
+            this.posters = IntStream.range(0, posters).mapToObj(i -> token(key, "poster" + i)).toList();
+            this.subscribers = IntStream.range(0, subscribers).mapToObj(i -> token(key, "listener" + i)).toList();
+        }
+
+        /** A fresh group with the first `posters` posters and `subscribers` listeners as members. */
+        Target group(String group, int posters, int subscribers) {
+            api.createGroup(this.posters.get(0), group);
+            this.posters.subList(1, posters).forEach(token -> api.join(token, group));
+            this.subscribers.subList(0, subscribers).forEach(token -> api.join(token, group));
+            String gateway = cluster.url("group-gateway");
+            return new Target() {
+                @Override
+                public String name() {
+                    return "Chorus";
+                }
+
+                @Override
+                public HttpRequest publication(int poster, String text) {
+                    return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/messages"))
+                            .header("Authorization", "Bearer " + posters(poster))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}"))
+                            .build();
+                }
+
+                @Override
+                public HttpRequest subscription(int subscriber) {
+                    return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/events"))
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber))
+                            .build();
+                }
+
+                @Override
+                public void awaitNoSubscribers() {
+                    await("the gateway's streams closed").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                            .until(() -> openStreams(gateway) == 0);
+                }
+
+                @Override
+                public double cpuSeconds() {
+                    return ProcessMemory.cpuSeconds(cluster.pid("group-gateway"));
+                }
+
+                @Override
+                public Memory memory() {
+                    long pid = cluster.pid("group-gateway");
+                    long heap = ProcessMemory.heapUsedAfterGc(pid);
+                    return new Memory(ProcessMemory.rss(pid), heap);
+                }
+            };
+        }
+
+        private String posters(int poster) {
+            return posters.get(poster);
+        }
+
+        private double openStreams(String gateway) throws IOException, InterruptedException {
+            String metrics = posting.send(HttpRequest.newBuilder(URI.create(gateway + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("chorus_stream_subscribers"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+
+        private static String token(PrivateKey key, String user) {
+            Instant now = Instant.now();
+            return Jwt.issuer("chorus").upn(user).subject(user).groups("user")
+                    .issuedAt(now).expiresAt(now.plus(Duration.ofHours(2))).sign(key);
+        }
+    }
+
+    private Target nchanTarget(NchanServer nchan, String channel) {
+        return new Target() {
+            @Override
+            public String name() {
+                return "Nchan";
+            }
+
+            @Override
+            public HttpRequest publication(int poster, String text) {
+                return HttpRequest.newBuilder(URI.create(nchan.url() + "/pub/" + channel))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(text))
+                        .build();
+            }
+
+            @Override
+            public HttpRequest subscription(int subscriber) {
+                return HttpRequest.newBuilder(URI.create(nchan.url() + "/sub/" + channel))
+                        .header("Accept", "text/event-stream")
+                        .build();
+            }
+
+            @Override
+            public void awaitNoSubscribers() {
+                await("Nchan's subscribers gone").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> nchan.subscribers() == 0);
+            }
+
+            @Override
+            public Memory memory() {
+                return new Memory(nchan.rss(), -1);
+            }
+
+            @Override
+            public double cpuSeconds() {
+                return nchan.cpuSeconds();
+            }
+        };
+    }
+
+    private String report(List<Throughput> throughputs, List<Fanout> fanouts, boolean withNchan) {
+        StringBuilder out = new StringBuilder();
+        out.append("# Chorus benchmark results\n\n");
+        out.append("- when: ").append(Instant.now()).append('\n');
+        out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(cpuModel()).append(", everything on loopback\n");
+        out.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.version")).append(" (services: -Xmx256m, as ChorusCluster starts them)\n");
+        out.append("- sizes: posters ").append(POSTERS).append(", posts ").append(POSTS).append(", subscribers ")
+                .append(SUBSCRIBERS).append(", messages ").append(MESSAGES).append(" at ").append(fmt(RATE))
+                .append("/s\n");
+        out.append("- Nchan: ").append(withNchan ? "nginx + libnginx-mod-nchan, bench/nchan.conf, worker_processes 1"
+                : "not run (install nginx and libnginx-mod-nchan, or -Dbench.nchan=false was given)").append("\n\n");
+
+        out.append("## Posts (closed loop; Chorus answers 201 once committed, Nchan 201/202 once in shared memory)\n\n");
+        out.append("| target | posters | posts | errors | msg/s | p50 ms | p95 ms | p99 ms |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Throughput t : throughputs) {
+            out.append(row(t.target(), t.posters(), t.posts(), t.errors(), fmt(t.perSecond()),
+                    fmt(t.latency().millis(50)), fmt(t.latency().millis(95)), fmt(t.latency().millis(99))));
+        }
+
+        out.append("\n## Live fan-out (one group/channel, ").append(MESSAGES).append(" messages at ")
+                .append(fmt(RATE)).append("/s; delivery = post sent → event read by a subscriber)\n\n");
+        out.append("| target | subscribers | got all | duplicates | cut off | deliveries | deliveries/s | ")
+                .append("delivery p50 ms | p99 ms | max ms | post p50 ms | post p99 ms | post errors | server CPU s |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Fanout f : fanouts) {
+            out.append(row(f.target(), f.subscribers(), f.complete() + "/" + f.subscribers(), f.duplicates(), f.cutOff(),
+                    f.deliveries() + "/" + (long) f.subscribers() * f.messages(), fmt(f.deliveriesPerSecond()),
+                    fmt(f.delivery().millis(50)), fmt(f.delivery().millis(99)), fmt(f.delivery().millis(100)),
+                    fmt(f.post().millis(50)), fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds())));
+        }
+
+        out.append("\n## Memory (idle vs with the subscribers connected, before posting; heap after a full GC)\n\n");
+        out.append("| target | subscribers | RSS idle MiB | RSS connected MiB | RSS per subscriber KiB | ")
+                .append("heap idle MiB | heap connected MiB | heap per subscriber KiB |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Fanout f : fanouts) {
+            boolean heap = f.idle().heap() >= 0;
+            out.append(row(f.target(), f.subscribers(), mib(f.idle().rss()), mib(f.connected().rss()),
+                    kib((f.connected().rss() - f.idle().rss()) / (double) f.subscribers()),
+                    heap ? mib(f.idle().heap()) : "–", heap ? mib(f.connected().heap()) : "–",
+                    heap ? kib((f.connected().heap() - f.idle().heap()) / (double) f.subscribers()) : "–"));
+        }
+        return out.toString();
+    }
+
+    private static String row(Object... cells) {
+        StringBuilder row = new StringBuilder("|");
+        Arrays.stream(cells).forEach(cell -> row.append(' ').append(cell).append(" |"));
+        return row.append('\n').toString();
+    }
+
+    private static String fmt(double value) {
+        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / 1048576.0);
+    }
+
+    private static String kib(double bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / 1024.0);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Integer> integers(String property, String defaults) {
+        return Arrays.stream(System.getProperty(property, defaults).split(",")).map(String::strip)
+                .map(Integer::valueOf).toList();
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+}
