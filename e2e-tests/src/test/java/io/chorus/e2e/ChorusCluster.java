@@ -73,6 +73,15 @@ public final class ChorusCluster implements AutoCloseable {
         return keys;
     }
 
+    /** The operating-system process id of a running service (benchmarks read its memory from /proc). */
+    public long pid(String service) {
+        Process process = processes.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service + " is not running");
+        }
+        return process.pid();
+    }
+
     /** Stops the service (SIGTERM, as Kubernetes does), starts it again and waits until it is ready. */
     public void restart(String service) {
         stop(service);
@@ -103,6 +112,11 @@ public final class ChorusCluster implements AutoCloseable {
         env.put("QUARKUS_REST_CLIENT_HISTORY_URL", url("history-service"));
         env.put("QUARKUS_REST_CLIENT_DMS_URL", url("dm-service"));
         env.put("QUARKUS_REST_CLIENT_USERS_URL", url("user-service"));
+        // The web page comes from the gateway and calls user-service and dm-service on their own
+        // ports: tell it where they are, and let them accept its origin (CORS).
+        env.put("GATEWAY_WEB_USERS_URL", url("user-service"));
+        env.put("GATEWAY_WEB_DMS_URL", url("dm-service"));
+        env.put("CHORUS_WEB_ORIGINS", url("group-gateway") + ",http://localhost:" + ports.get("group-gateway"));
         try {
             processes.put(service, builder.start());
         } catch (IOException e) {
