@@ -24,6 +24,7 @@ public final class BusSink implements AutoCloseable {
     private final CountDownLatch bound = new CountDownLatch(1);
     private final Thread thread;
     private volatile int port;
+    private volatile boolean running = true;
 
     public BusSink() {
         thread = new Thread(this::run, "zmq-test-sink");
@@ -51,22 +52,35 @@ public final class BusSink implements AutoCloseable {
     private void run() {
         ZMQ.Socket socket = context.createSocket(SocketType.SUB);
         socket.subscribe(new byte[0]);
+        // Wakes up to notice close(): the socket must be closed on this thread, not under a recv.
+        socket.setReceiveTimeOut(200);
         port = socket.bindToRandomPort("tcp://127.0.0.1");
         bound.countDown();
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (running) {
                 byte[] topic = socket.recv(0);
+                if (topic == null) {
+                    continue;
+                }
                 byte[] payload = socket.hasReceiveMore() ? socket.recv(0) : new byte[0];
                 received.add(new Received(new String(topic, StandardCharsets.UTF_8),
                         new String(payload, StandardCharsets.UTF_8)));
             }
         } catch (ZMQException e) {
             // ETERM: the context closed, the sink is done.
+        } finally {
+            socket.close();
         }
     }
 
     @Override
     public void close() {
+        running = false;
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         context.close();
     }
 }
