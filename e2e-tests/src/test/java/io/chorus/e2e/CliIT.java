@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * commands, and `chorus chat` typed into real terminals (tmux panes, one per person), against the
  * four services running as separate processes.
  */
-class CliIT {
+class CliIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final Path ROOT = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
@@ -44,22 +44,17 @@ class CliIT {
 
     @TempDir
     static Path homes;
-    static ChorusCluster cluster;
 
     @BeforeAll
-    static void start() {
+    static void requireJar() {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: package the cli module first (the test command does)");
         }
-        cluster = ChorusCluster.start();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopTmux() throws Exception {
         tmux("kill-server");
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     record Result(int exitCode, String out, String err) {

@@ -18,29 +18,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Direct messages end to end: dm-service, the bus, the gateway's /api/events, real SSE. */
-class DirectMessagingIT {
+class DirectMessagingIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    static ChorusCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        cluster = ChorusCluster.start();
-        api = new Api(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private static long id(SseClient.Event event) {
         return JsonPath.from(event.data()).getLong("id");

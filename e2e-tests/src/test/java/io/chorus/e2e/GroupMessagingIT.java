@@ -15,29 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Group messaging end to end: gateway, ZeroMQ proxy, history-service, PostgreSQL, real SSE. */
-class GroupMessagingIT {
+class GroupMessagingIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    static ChorusCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        cluster = ChorusCluster.start();
-        api = new Api(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private static long id(SseClient.Event event) {
         return JsonPath.from(event.data()).getLong("id");

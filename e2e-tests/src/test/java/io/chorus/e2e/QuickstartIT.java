@@ -8,28 +8,11 @@ import io.chorus.testing.SigningKeys;
 import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The README quickstart, against the four services running as separate processes. */
-class QuickstartIT {
+class QuickstartIT extends AgainstCluster {
 
-    static ChorusCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        cluster = ChorusCluster.start();
-        api = new Api(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void everyServiceIsReadyWithItsChecks() {

@@ -12,33 +12,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The web page served by the gateway, used by people in real (headless) browsers. */
-class WebClientIT {
+class WebClientIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final Path SCREENSHOTS = Path.of(System.getProperty("chorus.root", ".."), "e2e-tests/target/screenshots");
-    static ChorusCluster cluster;
-    static Api api;
 
     @BeforeAll
-    static void start() {
+    static void requireBrowser() {
         // Fails rather than skips: a web client nobody tested is not done. .ci/run installs both.
         if (!WebPage.browserInstalled()) {
             throw new IllegalStateException(
                     "the web client tests need /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver");
-        }
-        cluster = ChorusCluster.start();
-        api = new Api(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
