@@ -11,8 +11,16 @@ final class Api {
 
     private final ChorusCluster cluster;
 
+    private final String gateway;
+
     Api(ChorusCluster cluster) {
+        this(cluster, "group-gateway");
+    }
+
+    /** Calls through the given gateway replica ("group-gateway", "group-gateway-2", ...). */
+    Api(ChorusCluster cluster, String gateway) {
         this.cluster = cluster;
+        this.gateway = gateway;
     }
 
     String users() {
@@ -20,7 +28,7 @@ final class Api {
     }
 
     String gateway() {
-        return cluster.url("group-gateway");
+        return cluster.url(gateway);
     }
 
     String dms() {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChorusCluster implements AutoCloseable {
 
     public static final List<String> SERVICES = List.of("group-gateway", "history-service", "user-service", "dm-service");
+    private static final String GATEWAY = "group-gateway";
 
     private final Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
     private final Path logs;
@@ -36,28 +37,40 @@ public final class ChorusCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, String> databases = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final int xsubPort = freePort();
-    private final int xpubPort = freePort();
+    private final List<String> instances = new ArrayList<>();
+    private final Map<String, int[]> busPorts = new LinkedHashMap<>();
 
-    public ChorusCluster() {
+    private ChorusCluster(int gateways) {
         try {
             logs = Files.createDirectories(root.resolve("e2e-tests/target/service-logs"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (String service : SERVICES) {
-            ports.put(service, freePort());
+        // Replicas of the gateway are "group-gateway", "group-gateway-2", ...: one database, a proxy each.
+        for (int i = 1; i <= gateways; i++) {
+            String gateway = i == 1 ? GATEWAY : GATEWAY + "-" + i;
+            instances.add(gateway);
+            busPorts.put(gateway, new int[] {freePort(), freePort()});
+        }
+        instances.addAll(SERVICES.subList(1, SERVICES.size()));
+        for (String instance : instances) {
+            ports.put(instance, freePort());
         }
     }
 
     public static ChorusCluster start() {
-        ChorusCluster cluster = new ChorusCluster();
+        return start(1);
+    }
+
+    /** The services with this many gateway replicas; publishers publish to every replica's proxy. */
+    public static ChorusCluster start(int gateways) {
+        ChorusCluster cluster = new ChorusCluster(gateways);
         try {
             for (String service : SERVICES) {
                 cluster.databases.put(service, LocalPostgres.createThrowawayDatabase("e2e_" + service));
-                cluster.launch(service);
             }
-            SERVICES.forEach(cluster::awaitReady);
+            cluster.instances.forEach(cluster::launch);
+            cluster.instances.forEach(cluster::awaitReady);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -89,8 +102,12 @@ public final class ChorusCluster implements AutoCloseable {
         awaitReady(service);
     }
 
+    private static String module(String instance) {
+        return instance.startsWith(GATEWAY) ? GATEWAY : instance;
+    }
+
     private void launch(String service) {
-        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = root.resolve(module(service)).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (the test command does)");
         }
@@ -100,12 +117,15 @@ public final class ChorusCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
-        env.put("CHORUS_DATABASE", databases.get(service));
+        env.put("CHORUS_DATABASE", databases.get(module(service)));
         env.put("CHORUS_JWT_PUBLIC_KEY_LOCATION", keys.publicKeyFile().toString());
         env.put("CHORUS_JWT_PRIVATE_KEY_LOCATION", keys.privateKeyFile().toString());
-        env.put("CHORUS_BUS_ENDPOINTS", "tcp://127.0.0.1:" + xsubPort);
-        env.put("GATEWAY_BUS_XSUB_PORT", String.valueOf(xsubPort));
-        env.put("GATEWAY_BUS_XPUB_PORT", String.valueOf(xpubPort));
+        env.put("CHORUS_BUS_ENDPOINTS", String.join(",", busPorts.values().stream()
+                .map(bus -> "tcp://127.0.0.1:" + bus[0]).toList()));
+        if (busPorts.containsKey(service)) {
+            env.put("GATEWAY_BUS_XSUB_PORT", String.valueOf(busPorts.get(service)[0]));
+            env.put("GATEWAY_BUS_XPUB_PORT", String.valueOf(busPorts.get(service)[1]));
+        }
         env.put("GATEWAY_BUS_BIND_ADDRESS", "127.0.0.1");
         // Heartbeats every second: the tests' streams count as connected once one arrives.
         env.put("GATEWAY_STREAM_HEARTBEAT", "1s");
@@ -116,7 +136,12 @@ public final class ChorusCluster implements AutoCloseable {
         // ports: tell it where they are, and let them accept its origin (CORS).
         env.put("GATEWAY_WEB_USERS_URL", url("user-service"));
         env.put("GATEWAY_WEB_DMS_URL", url("dm-service"));
-        env.put("CHORUS_WEB_ORIGINS", url("group-gateway") + ",http://localhost:" + ports.get("group-gateway"));
+        List<String> origins = new ArrayList<>();
+        for (String gateway : busPorts.keySet()) {
+            origins.add(url(gateway));
+            origins.add("http://localhost:" + ports.get(gateway));
+        }
+        env.put("CHORUS_WEB_ORIGINS", String.join(",", origins));
         try {
             processes.put(service, builder.start());
         } catch (IOException e) {

@@ -109,6 +109,11 @@ public final class SseClient implements AutoCloseable {
         return event;
     }
 
+    /** The next event if one arrives in time, else null. */
+    public Event poll(Duration timeout) throws InterruptedException {
+        return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public List<Event> take(int count, Duration timeout) throws InterruptedException {
         List<Event> taken = new ArrayList<>(count);
         long deadline = System.nanoTime() + timeout.toNanos();
