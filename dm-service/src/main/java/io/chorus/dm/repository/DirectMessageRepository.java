@@ -2,6 +2,7 @@ package io.chorus.dm.repository;
 
 import io.agroal.api.AgroalDataSource;
 import io.chorus.common.error.StorageException;
+import io.chorus.common.log.LogHead;
 import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
 import io.chorus.dm.service.Conversation;
@@ -38,29 +39,11 @@ public class DirectMessageRepository {
      * race another send with the same clientId.
      */
     public Sent append(Send send) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Sent sent = appendInTransaction(connection, send);
-                connection.commit();
-                return sent;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot store the direct message", e);
-        }
+        return LogHead.inTransaction(dataSource, "store the direct message", connection -> appendInTransaction(connection, send));
     }
 
     private Sent appendInTransaction(Connection connection, Send send) throws SQLException {
-        long position;
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT last_position FROM log_head WHERE id = 1 FOR UPDATE");
-             ResultSet row = lock.executeQuery()) {
-            row.next();
-            position = row.getLong(1);
-        }
+        long position = LogHead.lock(connection);
         if (send.clientId() != null) {
             Optional<DirectMessage> earlier = findByClientId(connection, send.from(), send.clientId());
             if (earlier.isPresent()) {
@@ -96,10 +79,7 @@ public class DirectMessageRepository {
             upsert.setLong(8, message.id());
             upsert.executeUpdate();
         }
-        try (PreparedStatement head = connection.prepareStatement("UPDATE log_head SET last_position = ? WHERE id = 1")) {
-            head.setLong(1, message.id());
-            head.executeUpdate();
-        }
+        LogHead.advance(connection, message.id());
         return new Sent(message, true);
     }
 
@@ -199,14 +179,7 @@ public class DirectMessageRepository {
 
     /** The id of the newest committed DM (0 for an empty log). */
     public long head() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT last_position FROM log_head WHERE id = 1");
-             ResultSet row = query.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw new StorageException("cannot read the DM log head", e);
-        }
+        return LogHead.read(dataSource);
     }
 
     private static List<DirectMessage> read(PreparedStatement query) throws SQLException {

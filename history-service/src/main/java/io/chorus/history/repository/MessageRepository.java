@@ -2,6 +2,7 @@ package io.chorus.history.repository;
 
 import io.agroal.api.AgroalDataSource;
 import io.chorus.common.error.StorageException;
+import io.chorus.common.log.LogHead;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.service.Append;
@@ -40,29 +41,11 @@ public class MessageRepository {
      * in the same order.
      */
     public List<Appended> append(List<Append> appends) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<Appended> results = appendInTransaction(connection, appends);
-                connection.commit();
-                return results;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot append messages", e);
-        }
+        return LogHead.inTransaction(dataSource, "append messages", connection -> appendInTransaction(connection, appends));
     }
 
     private List<Appended> appendInTransaction(Connection connection, List<Append> appends) throws SQLException {
-        long position;
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT last_position FROM log_head WHERE id = 1 FOR UPDATE");
-             ResultSet row = lock.executeQuery()) {
-            row.next();
-            position = row.getLong(1);
-        }
+        long position = LogHead.lock(connection);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<Appended> results = new ArrayList<>(appends.size());
         // Retries inside one batch are answered by the first copy in that batch.
@@ -97,10 +80,7 @@ public class MessageRepository {
             }
             insert.executeBatch();
         }
-        try (PreparedStatement head = connection.prepareStatement("UPDATE log_head SET last_position = ? WHERE id = 1")) {
-            head.setLong(1, position);
-            head.executeUpdate();
-        }
+        LogHead.advance(connection, position);
         return results;
     }
 
@@ -173,14 +153,7 @@ public class MessageRepository {
 
     /** The id of the newest committed message (0 for an empty log). */
     public long head() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT last_position FROM log_head WHERE id = 1");
-             ResultSet row = query.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw new StorageException("cannot read the log head", e);
-        }
+        return LogHead.read(dataSource);
     }
 
     private static List<GroupMessage> read(PreparedStatement query) throws SQLException {
