@@ -42,7 +42,7 @@ public class Streams {
         StreamCursor cursor = resumeFrom != null ? resumeFrom : new StreamCursor(Math.max(live, 0), 0);
         Uni<List<LiveEvent>> missed = lastEventId == null ? Uni.createFrom().item(List.of())
                 : replay.groupMessages(List.of(group), cursor.group(), maxReplay);
-        return assemble(subscriber, missed, cursor, true);
+        return assemble(subscriber, missed, cursor, true, resumeFrom != null || live >= 0);
     }
 
     /** Everything for the user: messages of all their groups and their DMs. */
@@ -61,7 +61,7 @@ public class Streams {
                                     all.addAll(directMessages);
                                     return all;
                                 }));
-        return assemble(subscriber, missed, cursor, false);
+        return assemble(subscriber, missed, cursor, false, resumeFrom != null || (liveGroup >= 0 && liveDm[0] >= 0));
     }
 
     private Subscriber subscriber(String user, String groupKey, boolean self) {
@@ -71,9 +71,15 @@ public class Streams {
         return holder[0];
     }
 
+    /**
+     * @param positionKnown false in the first moments after start, before the gateway has read the
+     *                      logs' heads: then there is no honest position to open the stream with
+     */
     private Multi<StreamItem> assemble(Subscriber subscriber, Uni<List<LiveEvent>> missed, StreamCursor cursor,
-                                       boolean groupStream) {
-        StreamItem opening = StreamItem.cursor(groupStream ? cursor.groupStreamId() : cursor.userStreamId());
+                                       boolean groupStream, boolean positionKnown) {
+        Multi<StreamItem> opening = positionKnown
+                ? Multi.createFrom().item(StreamItem.cursor(groupStream ? cursor.groupStreamId() : cursor.userStreamId()))
+                : Multi.createFrom().empty();
         Multi<StreamItem> events = missed
                 .onFailure().invoke(() -> fanout.unregister(subscriber))
                 .onItem().transformToMulti(replayed -> {
@@ -92,6 +98,6 @@ public class Streams {
                 // A subscriber cut off for falling behind gets a clean end of stream, then resumes.
                 .onFailure(BackPressureFailure.class).recoverWithCompletion()
                 .onTermination().invoke(() -> fanout.unregister(subscriber));
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(opening), events);
+        return Multi.createBy().concatenating().streams(opening, events);
     }
 }

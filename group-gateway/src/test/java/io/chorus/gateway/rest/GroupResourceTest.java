@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.gateway.testing.EmptyLogsResource;
 import io.chorus.testing.ChorusTestResource;
 import io.chorus.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 @QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "gateway"))
+@QuarkusTestResource(EmptyLogsResource.class)
 class GroupResourceTest {
 
     @TestHTTPResource("/")
@@ -141,6 +143,9 @@ class GroupResourceTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/groups/" + group + "/events?access_token="
                         + TestTokens.valid(alice)))
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+        // The opening cursor needs the log heads, read once the gateway follows the logs.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
         HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
