@@ -107,6 +107,18 @@ class UserResourceTest {
     }
 
     @Test
+    void refusesBodiesOver64KibWithProblemJson() {
+        String name = uniqueName("huge");
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"" + name + "\",\"password\":\"" + "p".repeat(70_000) + "\"}")
+                .when().post("/api/users")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("status", equalTo(413));
+        given().auth().oauth2(TestTokens.valid(name)).get("/api/users/" + name).then().statusCode(404);
+    }
+
+    @Test
     void refusesWrongContentType() {
         given().contentType(ContentType.TEXT).body("name=x")
                 .when().post("/api/users")
