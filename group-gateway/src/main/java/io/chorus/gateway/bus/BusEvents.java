@@ -19,8 +19,12 @@ public class BusEvents {
     private final LogFollower dmLog;
     private final Memberships memberships;
     private final Fanout fanout;
+    private final String origin;
 
-    public BusEvents(Json json, LogFollower groupLog, LogFollower dmLog, Memberships memberships, Fanout fanout) {
+    /** @param origin this gateway's name on the bus, to recognise its own announcements */
+    public BusEvents(Json json, LogFollower groupLog, LogFollower dmLog, Memberships memberships, Fanout fanout,
+                     String origin) {
+        this.origin = origin;
         this.json = json;
         this.groupLog = groupLog;
         this.dmLog = dmLog;
@@ -35,7 +39,10 @@ public class BusEvents {
         } else if (topic.startsWith(Topics.DM)) {
             dmLog.offer(json.dmEvent(message.payload()));
         } else if (topic.startsWith(Topics.MEMBERSHIP)) {
-            apply(json.read(message.payload(), MembershipChange.class));
+            MembershipChange change = json.read(message.payload(), MembershipChange.class);
+            if (!origin.equals(change.origin())) {
+                apply(change);
+            }
         }
     }
 

@@ -29,6 +29,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class GatewayProducers {
 
+    /** This gateway process's name on the bus (a restart is a new name, which is what is wanted). */
+    static final String ORIGIN = java.util.UUID.randomUUID().toString();
+
     @Produces
     @Singleton
     Memberships memberships(GroupRepository repository) {
@@ -79,7 +82,7 @@ public class GatewayProducers {
     @Produces
     @Singleton
     BusEvents busEvents(Json json, Logs logs, Memberships memberships, Fanout fanout) {
-        return new BusEvents(json, logs.groups(), logs.dms(), memberships, fanout);
+        return new BusEvents(json, logs.groups(), logs.dms(), memberships, fanout, ORIGIN);
     }
 
     /** Joins and leaves go to every replica (this one included) through the bus publisher. */
@@ -89,7 +92,7 @@ public class GatewayProducers {
         return new Groups(repository, change -> {
             // Applied here at once, so the caller's own streams follow before the response.
             busEvents.apply(change);
-            bus.publish(new BusMessage(Topics.membership(change.group()), json.write(change)));
+            bus.publish(new BusMessage(Topics.membership(change.group()), json.write(change.from(ORIGIN))));
         });
     }
 
