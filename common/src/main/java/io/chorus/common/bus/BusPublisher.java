@@ -1,12 +1,18 @@
 package io.chorus.common.bus;
 
-import java.util.LinkedHashSet;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.zeromq.SocketType;
@@ -24,6 +30,8 @@ public class BusPublisher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BusPublisher.class);
     private static final BusMessage STOP = new BusMessage("", "");
+    private static final Pattern TCP_HOST = Pattern.compile("tcp://(.+):\\d+");
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[.*]|\\*");
 
     private final List<String> endpoints;
     private final BlockingQueue<BusMessage> outbox;
@@ -31,14 +39,26 @@ public class BusPublisher implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private volatile boolean connected;
+    /** Endpoints named by a host name that has not resolved yet. */
     private final Set<String> unresolved = ConcurrentHashMap.newKeySet();
+    /** Resolved by the resolver thread, waiting for the publisher thread to connect them. */
+    private final Queue<String> resolved = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     public BusPublisher(List<String> endpoints, int outboxCapacity) {
         this.endpoints = List.copyOf(endpoints);
         this.outbox = new ArrayBlockingQueue<>(outboxCapacity);
+        for (String endpoint : this.endpoints) {
+            if (!IP_LITERAL.matcher(host(endpoint)).matches()) {
+                unresolved.add(endpoint);
+            }
+        }
         this.thread = new Thread(this::run, "zmq-publisher");
         this.thread.setDaemon(true);
         this.thread.start();
+        if (!unresolved.isEmpty()) {
+            Thread.ofVirtual().name("zmq-publisher-dns").start(this::resolveNames);
+        }
     }
 
     public void publish(BusMessage message) {
@@ -70,12 +90,13 @@ public class BusPublisher implements AutoCloseable {
             socket.setLinger(1000);
             // Past this many queued messages per peer ZeroMQ drops; gap-filling covers it.
             socket.setSndHWM(100_000);
-            Set<String> pending = new LinkedHashSet<>(endpoints);
-            connectPending(socket, pending);
+            endpoints.stream().filter(endpoint -> !unresolved.contains(endpoint)).forEach(socket::connect);
             connected = true;
             while (!Thread.currentThread().isInterrupted()) {
-                if (!pending.isEmpty()) {
-                    connectPending(socket, pending);
+                String endpoint;
+                while ((endpoint = resolved.poll()) != null) {
+                    socket.connect(endpoint);
+                    unresolved.remove(endpoint);
                 }
                 BusMessage message = outbox.poll(1, TimeUnit.SECONDS);
                 if (message == STOP) {
@@ -92,38 +113,60 @@ public class BusPublisher implements AutoCloseable {
             if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
                 LOG.error("bus publisher stopped", e);
             }
+        } catch (RuntimeException | AssertionError e) {
+            // Never silently: readiness turns DOWN with it, and this says why.
+            LOG.error("bus publisher stopped", e);
         } finally {
             connected = false;
         }
     }
 
     /**
-     * Connects to every endpoint it can. ZeroMQ resolves a host name once, at connect, and refuses
-     * one that does not resolve yet (a gateway pod not scheduled yet); such an endpoint is retried
-     * every second instead of stopping the publisher. Meanwhile gateways gap-fill from the log.
+     * ZeroMQ resolves a host name when it connects, on the socket's thread, and refuses one that
+     * does not resolve yet (a gateway pod not scheduled yet). A lookup can also hang for seconds
+     * where DNS is unreachable. So names are looked up here, on a thread of their own, retried
+     * every second until they resolve; the publisher thread connects them once they do, and keeps
+     * publishing to the others meanwhile. Gateways fill from the log what the bus did not bring.
      */
-    private void connectPending(ZMQ.Socket socket, Set<String> pending) {
-        pending.removeIf(endpoint -> {
-            try {
-                socket.connect(endpoint);
-                unresolved.remove(endpoint);
-                return true;
-            } catch (RuntimeException e) {
-                if (unresolved.add(endpoint)) {
-                    LOG.warnf("cannot connect the bus to %s yet (%s); retrying every second", endpoint, e.getMessage());
+    private void resolveNames() {
+        Set<String> warned = ConcurrentHashMap.newKeySet();
+        try {
+            while (closing.getCount() > 0) {
+                for (String endpoint : unresolved) {
+                    if (resolved.contains(endpoint)) {
+                        continue;
+                    }
+                    try {
+                        InetAddress.getAllByName(host(endpoint));
+                        resolved.add(endpoint);
+                    } catch (UnknownHostException e) {
+                        if (warned.add(endpoint)) {
+                            LOG.warnf("cannot resolve bus endpoint %s yet; retrying every second", endpoint);
+                        }
+                    }
                 }
-                return false;
+                if (resolved.containsAll(unresolved) || closing.await(1, TimeUnit.SECONDS)) {
+                    return;
+                }
             }
-        });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** Endpoints not connected yet because their names do not resolve. */
+    private static String host(String endpoint) {
+        Matcher matcher = TCP_HOST.matcher(endpoint);
+        return matcher.matches() ? matcher.group(1) : endpoint;
+    }
+
+    /** Endpoints not connected yet because their host names do not resolve (yet). */
     public Set<String> unresolved() {
         return Set.copyOf(unresolved);
     }
 
     @Override
     public void close() {
+        closing.countDown();
         // Sends what is queued, then stops; a full outbox is abandoned (gateways gap-fill it).
         if (!outbox.offer(STOP)) {
             thread.interrupt();
