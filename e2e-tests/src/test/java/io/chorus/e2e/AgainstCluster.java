@@ -1,7 +1,12 @@
 package io.chorus.e2e;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * An end-to-end suite against its own running cluster: the four services start once before the
@@ -9,12 +14,20 @@ import org.junit.jupiter.api.BeforeAll;
  */
 abstract class AgainstCluster {
 
+    /** How many gateway replicas the suite's cluster runs (one when absent). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface Gateways {
+        int value();
+    }
+
     static ChorusCluster cluster;
     static Api api;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = ChorusCluster.start();
+    static void startCluster(TestInfo suite) {
+        Gateways gateways = suite.getTestClass().map(type -> type.getAnnotation(Gateways.class)).orElse(null);
+        cluster = ChorusCluster.start(gateways == null ? 1 : gateways.value());
         api = new Api(cluster);
     }
 

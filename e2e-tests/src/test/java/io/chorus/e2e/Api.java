@@ -47,6 +47,21 @@ final class Api {
                 .then().statusCode(200).extract().path("accessToken");
     }
 
+    /** A fresh group that alice created and bob joined: the cast of most group tests. */
+    record Duo(String group, String aliceName, String alice, String bobName, String bob) {
+    }
+
+    Duo groupWithAliceAndBob(String base) {
+        String group = unique(base);
+        String aliceName = unique("alice");
+        String bobName = unique("bob");
+        String alice = signUp(aliceName);
+        String bob = signUp(bobName);
+        createGroup(alice, group);
+        join(bob, group);
+        return new Duo(group, aliceName, alice, bobName, bob);
+    }
+
     void createGroup(String token, String group) {
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"name\":\"" + group + "\"}")
                 .post(gateway() + "/api/groups").then().statusCode(201);

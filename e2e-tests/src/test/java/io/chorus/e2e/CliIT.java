@@ -187,6 +187,24 @@ class CliIT extends AgainstCluster {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * alice says a line, bob answers; each sees the other's line and neither gets their own back
+     * (what they typed shows only as the terminal's echo); then both type exit and leave cleanly.
+     */
+    static void converse(Person alice, Pane aliceChat, String line, Person bob, Pane bobChat, String answer) {
+        aliceChat.type(line);
+        bobChat.awaitShows("[" + alice.name + "] " + line);
+        bobChat.type(answer);
+        aliceChat.awaitShows("[" + bob.name + "] " + answer);
+        assertFalse(aliceChat.screen().contains("[" + alice.name + "]"), aliceChat.screen());
+        assertFalse(bobChat.screen().contains("[" + bob.name + "]"), bobChat.screen());
+
+        aliceChat.type("exit");
+        bobChat.type("exit");
+        aliceChat.awaitShows("EXITED:0");
+        bobChat.awaitShows("EXITED:0");
+    }
+
     static void startChat(Pane pane, String kind, String with, String expected) {
         pane.awaitShows("Direct or group?");
         pane.type(kind);
@@ -211,18 +229,7 @@ class CliIT extends AgainstCluster {
             startChat(aliceChat, "group", group, "Chatting in " + group + " as " + alice.name);
             startChat(bobChat, "g", group, "Chatting in " + group + " as " + bob.name);
 
-            aliceChat.type("tea at five?");
-            bobChat.awaitShows("[" + alice.name + "] tea at five?");
-            bobChat.type("yes, with cake");
-            aliceChat.awaitShows("[" + bob.name + "] yes, with cake");
-            // Each saw the other's line; neither got their own back (what they typed is the terminal's echo).
-            assertFalse(aliceChat.screen().contains("[" + alice.name + "]"), aliceChat.screen());
-            assertFalse(bobChat.screen().contains("[" + bob.name + "]"), bobChat.screen());
-
-            aliceChat.type("exit");
-            bobChat.type("exit");
-            aliceChat.awaitShows("EXITED:0");
-            bobChat.awaitShows("EXITED:0");
+            converse(alice, aliceChat, "tea at five?", bob, bobChat, "yes, with cake");
         }
 
         Result history = bob.chorus("", "history", "group", group, "--limit", "10", "--json");
@@ -239,17 +246,7 @@ class CliIT extends AgainstCluster {
             startChat(aliceChat, "direct", bob.name, "Chatting with " + bob.name);
             startChat(bobChat, "d", alice.name, "Chatting with " + alice.name);
 
-            aliceChat.type("are you there?");
-            bobChat.awaitShows("[" + alice.name + "] are you there?");
-            bobChat.type("always");
-            aliceChat.awaitShows("[" + bob.name + "] always");
-            assertFalse(aliceChat.screen().contains("[" + alice.name + "]"), aliceChat.screen());
-            assertFalse(bobChat.screen().contains("[" + bob.name + "]"), bobChat.screen());
-
-            aliceChat.type("exit");
-            bobChat.type("exit");
-            aliceChat.awaitShows("EXITED:0");
-            bobChat.awaitShows("EXITED:0");
+            converse(alice, aliceChat, "are you there?", bob, bobChat, "always");
         }
 
         Result history = alice.chorus("", "history", "dm", bob.name, "--json");

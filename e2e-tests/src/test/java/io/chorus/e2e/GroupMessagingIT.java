@@ -28,11 +28,10 @@ class GroupMessagingIT extends AgainstCluster {
 
     @Test
     void deliversToMembersLiveAndFiltersOwnMessages() throws Exception {
-        String group = Api.unique("team");
-        String alice = api.signUp(Api.unique("alice"));
-        String bob = api.signUp(Api.unique("bob"));
-        api.createGroup(alice, group);
-        api.join(bob, group);
+        Api.Duo duo = api.groupWithAliceAndBob("team");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
 
         try (SseClient bobGroup = api.groupStream(bob, group, "");
              SseClient bobAll = api.everything(bob, "");
@@ -120,11 +119,10 @@ class GroupMessagingIT extends AgainstCluster {
 
     @Test
     void resumesFromLastEventIdWithNothingMissedOrRepeated() throws Exception {
-        String group = Api.unique("resume");
-        String alice = api.signUp(Api.unique("alice"));
-        String bob = api.signUp(Api.unique("bob"));
-        api.createGroup(alice, group);
-        api.join(bob, group);
+        Api.Duo duo = api.groupWithAliceAndBob("resume");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
         String groupCursor;
         String allCursor;
         try (SseClient bobGroup = api.groupStream(bob, group, "");
@@ -147,11 +145,10 @@ class GroupMessagingIT extends AgainstCluster {
 
     @Test
     void resumesAcrossAGatewayRestart() throws Exception {
-        String group = Api.unique("restart");
-        String alice = api.signUp(Api.unique("alice"));
-        String bob = api.signUp(Api.unique("bob"));
-        api.createGroup(alice, group);
-        api.join(bob, group);
+        Api.Duo duo = api.groupWithAliceAndBob("restart");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
         String cursor;
         try (SseClient bobGroup = api.groupStream(bob, group, "")) {
             api.post(alice, group, "before restart");
@@ -167,11 +164,10 @@ class GroupMessagingIT extends AgainstCluster {
 
     @Test
     void keepsDeliveringLiveAcrossAHistoryServiceRestart() throws Exception {
-        String group = Api.unique("durable");
-        String alice = api.signUp(Api.unique("alice"));
-        String bob = api.signUp(Api.unique("bob"));
-        api.createGroup(alice, group);
-        api.join(bob, group);
+        Api.Duo duo = api.groupWithAliceAndBob("durable");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
         try (SseClient bobGroup = api.groupStream(bob, group, "")) {
             long before = api.post(alice, group, "before").getLong("id");
             assertEquals(before, id(bobGroup.next(WAIT)));
@@ -186,13 +182,11 @@ class GroupMessagingIT extends AgainstCluster {
 
     @Test
     void receivesNothingMoreAfterLeaving() throws Exception {
-        String group = Api.unique("leavers");
-        String aliceName = Api.unique("alice");
-        String bobName = Api.unique("bob");
-        String alice = api.signUp(aliceName);
-        String bob = api.signUp(bobName);
-        api.createGroup(alice, group);
-        api.join(bob, group);
+        Api.Duo duo = api.groupWithAliceAndBob("leavers");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
+        String bobName = duo.bobName();
         try (SseClient bobGroup = api.groupStream(bob, group, "");
              SseClient bobAll = api.everything(bob, "")) {
             given().auth().oauth2(bob).delete(api.gateway() + "/api/groups/" + group + "/members/me")

@@ -8,30 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two gateway replicas behave as one: posts, joins and leaves on one reach streams on the other. */
-class ReplicasIT {
+@AgainstCluster.Gateways(2)
+class ReplicasIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    static ChorusCluster cluster;
     static Api first;
     static Api second;
 
     @BeforeAll
-    static void startTwoGateways() {
-        cluster = ChorusCluster.start(2);
+    static void oneApiPerReplica() {
         first = new Api(cluster, "group-gateway");
         second = new Api(cluster, "group-gateway-2");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     private static long id(SseClient.Event event) {
