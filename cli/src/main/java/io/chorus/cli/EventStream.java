@@ -3,6 +3,8 @@ package io.chorus.cli;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A live stream that outlives its connections. Whenever a connection ends (the gateway
@@ -50,6 +52,7 @@ final class EventStream {
     private final Sleeper sleeper;
     private final Duration idleTimeout;
     private volatile boolean stopped;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread runner;
     private volatile Connection current;
 
@@ -58,11 +61,16 @@ final class EventStream {
      *                    comment every 15 s, so a few missed ones catch half-open TCP connections
      *                    that would otherwise block a read forever
      */
+    EventStream(Connector connector, ResumeCursor cursor, Listener listener, Duration idleTimeout) {
+        this(connector, cursor, listener, null, idleTimeout);
+    }
+
+    /** @param sleeper how to wait between attempts; null waits the delay unless stop() ends it first */
     EventStream(Connector connector, ResumeCursor cursor, Listener listener, Sleeper sleeper, Duration idleTimeout) {
         this.connector = connector;
         this.cursor = cursor;
         this.listener = listener;
-        this.sleeper = sleeper;
+        this.sleeper = sleeper != null ? sleeper : delay -> stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         this.idleTimeout = idleTimeout;
     }
 
@@ -124,6 +132,7 @@ final class EventStream {
     /** Ends run() from another thread. */
     void stop() {
         stopped = true;
+        stopping.countDown();
         Connection connection = current;
         if (connection != null) {
             connection.close();

@@ -24,7 +24,6 @@ final class LiveStreams {
     }
 
     private EventStream open(String path, ResumeCursor cursor, EventStream.Listener listener) {
-        return new EventStream(lastEventId -> api.openStream(path, lastEventId), cursor, listener,
-                duration -> Thread.sleep(duration.toMillis()), IDLE_TIMEOUT);
+        return new EventStream(lastEventId -> api.openStream(path, lastEventId), cursor, listener, IDLE_TIMEOUT);
     }
 }

@@ -148,4 +148,33 @@ class EventStreamTest {
         assertEquals(EventStream.LONGEST_RETRY, EventStream.delay(6));
         assertEquals(EventStream.LONGEST_RETRY, EventStream.delay(1000));
     }
+
+    @Test
+    void stopEndsTheWaitBetweenAttemptsAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch longWait = new java.util.concurrent.CountDownLatch(1);
+        EventStream unreachable = new EventStream(
+                lastEventId -> {
+                    throw ChorusException.unreachable("connection refused", null);
+                },
+                ResumeCursor.fromNow(),
+                new EventStream.Listener() {
+                    @Override
+                    public void event(SseParser.Event event) {
+                    }
+
+                    @Override
+                    public void reconnecting(Duration delay, String reason) {
+                        if (delay.compareTo(Duration.ofSeconds(2)) >= 0) {
+                            longWait.countDown();
+                        }
+                    }
+                },
+                Duration.ofSeconds(45));
+        Thread runner = Thread.ofVirtual().start(unreachable::run);
+        org.junit.jupiter.api.Assertions.assertTrue(longWait.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        unreachable.stop();
+        // The wait in progress is 2 s long; stop() must not have to sit it out.
+        runner.join(Duration.ofMillis(500));
+        org.junit.jupiter.api.Assertions.assertFalse(runner.isAlive(), "run() ended when stopped");
+    }
 }
