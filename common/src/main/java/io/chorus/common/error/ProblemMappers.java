@@ -27,7 +27,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.toProblem());
+        Response response = respond(e.toProblem());
+        // Unavailable is temporary by definition (a service restarting, storage away): say when to retry.
+        return e.status() == 503 ? Response.fromResponse(response).header("Retry-After", "1").build() : response;
     }
 
     @ServerExceptionMapper
