@@ -71,6 +71,12 @@ final class Api {
         given().auth().oauth2(token).put(gateway() + "/api/groups/" + group + "/members/me").then().statusCode(200);
     }
 
+    /** Joins and returns the join's position in the group log (its cursor). */
+    long joinAt(String token, String group) {
+        return given().auth().oauth2(token).put(gateway() + "/api/groups/" + group + "/members/me")
+                .then().statusCode(200).extract().jsonPath().getLong("cursor");
+    }
+
     JsonPath post(String token, String group, String text) {
         return given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"text\":\"" + text + "\"}")

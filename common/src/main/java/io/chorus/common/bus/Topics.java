@@ -11,9 +11,9 @@ import io.chorus.common.naming.NameRule;
  *       it: {"id","group","sender","text","sentAt"}; id is its position in the group log.</li>
  *   <li>{@code dm/<recipient key>}: payload is the DM JSON as the API returns it:
  *       {"id","from","to","text","sentAt"}; id is its position in the DM log.</li>
- *   <li>{@code membership/<group key>}: {"group","user","member","origin"}: a join or leave, so
- *       every gateway replica filters its streams by current membership; origin names the
- *       gateway that made it, which skips its own echo.</li>
+ *   <li>{@code membership/<group key>}: a join or leave committed to the group log, as
+ *       {@link io.chorus.common.message.GroupLogEntry} JSON; published by history-service after
+ *       commit, like messages, and ordered among them by its position.</li>
  * </ul>
  * Keys are names in lower case ({@link NameRule#key}).
  */

@@ -2,14 +2,13 @@ package io.chorus.gateway.bus;
 
 import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.Topics;
-import io.chorus.common.naming.NameRule;
 import io.chorus.gateway.client.Json;
-import io.chorus.gateway.group.MembershipChange;
-import io.chorus.gateway.stream.Fanout;
 import io.chorus.gateway.stream.LogFollower;
-import io.chorus.gateway.stream.Memberships;
 
-/** Routes what arrives on the bus: messages to their log's follower, membership changes to the cache. */
+/**
+ * Routes what arrives on the bus to its log's follower: group messages and the group log's joins
+ * and leaves to the group follower (which orders them by position), DMs to the DM follower.
+ */
 public class BusEvents {
 
     public static final String[] TOPICS = {Topics.GROUP, Topics.DM, Topics.MEMBERSHIP};
@@ -17,19 +16,11 @@ public class BusEvents {
     private final Json json;
     private final LogFollower groupLog;
     private final LogFollower dmLog;
-    private final Memberships memberships;
-    private final Fanout fanout;
-    private final String origin;
 
-    /** @param origin this gateway's name on the bus, to recognise its own announcements */
-    public BusEvents(Json json, LogFollower groupLog, LogFollower dmLog, Memberships memberships, Fanout fanout,
-                     String origin) {
-        this.origin = origin;
+    public BusEvents(Json json, LogFollower groupLog, LogFollower dmLog) {
         this.json = json;
         this.groupLog = groupLog;
         this.dmLog = dmLog;
-        this.memberships = memberships;
-        this.fanout = fanout;
     }
 
     public void accept(BusMessage message) {
@@ -39,22 +30,7 @@ public class BusEvents {
         } else if (topic.startsWith(Topics.DM)) {
             dmLog.offer(json.dmEvent(message.payload()));
         } else if (topic.startsWith(Topics.MEMBERSHIP)) {
-            MembershipChange change = json.read(message.payload(), MembershipChange.class);
-            if (!origin.equals(change.origin())) {
-                apply(change);
-            }
-        }
-    }
-
-    /** Applies a join or leave, from this gateway or another replica; applying one twice is harmless. */
-    public void apply(MembershipChange change) {
-        String group = NameRule.key(change.group());
-        String user = NameRule.key(change.user());
-        if (change.member()) {
-            memberships.add(group, user);
-        } else {
-            memberships.remove(group, user);
-            fanout.left(group, user);
+            groupLog.offer(json.membershipEvent(message.payload()));
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.chorus.gateway.client;
 
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -12,7 +15,7 @@ import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** history-service's internal API. */
+/** history-service's internal API: the group log. */
 @RegisterRestClient(configKey = "history")
 @Path("/internal")
 public interface HistoryClient {
@@ -23,6 +26,15 @@ public interface HistoryClient {
     RestResponse<GroupMessage> append(@PathParam("group") String group,
                                       @HeaderParam("Authorization") String authorization, PostBody body);
 
+    /** A join of the token's caller, appended to the group log; answered once committed. */
+    @PUT
+    @Path("/groups/{group}/members/me")
+    GroupLogEntry join(@PathParam("group") String group, @HeaderParam("Authorization") String authorization);
+
+    @DELETE
+    @Path("/groups/{group}/members/me")
+    GroupLogEntry leave(@PathParam("group") String group, @HeaderParam("Authorization") String authorization);
+
     @GET
     @Path("/groups/{group}/messages")
     Page page(@PathParam("group") String group, @QueryParam("before") String before,
@@ -30,12 +42,13 @@ public interface HistoryClient {
 
     @GET
     @Path("/messages")
-    Uni<Page> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
-                      @QueryParam("limit") int limit);
+    Uni<Entries> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
+                         @QueryParam("limit") int limit);
 
     @GET
     @Path("/messages")
-    Page afterInAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
+    Entries afterInAll(@QueryParam("after") long after, @QueryParam("all") boolean all,
+                       @QueryParam("membership") boolean membershipOnly, @QueryParam("limit") int limit);
 
     @GET
     @Path("/messages/head")
@@ -45,6 +58,10 @@ public interface HistoryClient {
     }
 
     record Page(List<GroupMessage> messages) {
+    }
+
+    /** Entries of the group log, every kind. */
+    record Entries(List<GroupLogEntry> entries) {
     }
 
     record Head(long position) {

@@ -3,6 +3,7 @@ package io.chorus.gateway.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.gateway.stream.LiveEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,11 @@ public class Json {
         return LiveEvent.of(message, write(message));
     }
 
+    /** A group-log entry as read from history-service: a message, or a join or leave. */
+    public LiveEvent event(GroupLogEntry entry) {
+        return entry.isMembership() ? LiveEvent.membership(entry, write(entry.membershipEvent())) : event(entry.message());
+    }
+
     public LiveEvent event(DirectMessage message) {
         return LiveEvent.of(message, write(message));
     }
@@ -29,6 +35,11 @@ public class Json {
     /** A bus payload keeps its own bytes as the event data: parsed for routing, never re-serialised. */
     public LiveEvent groupEvent(String payload) {
         return LiveEvent.of(read(payload, GroupMessage.class), payload);
+    }
+
+    /** A join or leave from the bus: a log entry, shown on streams as its membership event. */
+    public LiveEvent membershipEvent(String payload) {
+        return event(read(payload, GroupLogEntry.class));
     }
 
     public LiveEvent dmEvent(String payload) {

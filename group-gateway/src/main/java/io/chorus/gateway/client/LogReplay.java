@@ -28,7 +28,7 @@ public class LogReplay implements Replay {
             return Uni.createFrom().item(List.of());
         }
         return collect(after, max, position -> history.afterIn(position, groups, PAGE)
-                .map(page -> page.messages().stream().map(json::event).toList()), new ArrayList<>())
+                .map(page -> page.entries().stream().map(json::event).toList()), new ArrayList<>())
                 .onFailure().transform(e -> Upstream.translate("history-service", e));
     }
 

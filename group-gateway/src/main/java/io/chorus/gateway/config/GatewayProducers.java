@@ -1,19 +1,20 @@
 package io.chorus.gateway.config;
 
-import io.chorus.common.bus.BusMessage;
-import io.chorus.common.bus.BusPublisher;
-import io.chorus.common.bus.Topics;
 import io.chorus.gateway.bus.BusEvents;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
 import io.chorus.gateway.client.HistoryClient;
+import io.chorus.gateway.client.HistoryMembershipLog;
 import io.chorus.gateway.client.Json;
 import io.chorus.gateway.client.LogReplay;
+import io.chorus.gateway.client.RemoteDmLog;
+import io.chorus.gateway.client.RemoteGroupLog;
 import io.chorus.gateway.group.Groups;
+import io.chorus.gateway.group.MembershipProjection;
 import io.chorus.gateway.repository.GroupRepository;
 import io.chorus.gateway.stream.Fanout;
-import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
+import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Logs;
 import io.chorus.gateway.stream.Memberships;
 import io.chorus.gateway.stream.Streams;
@@ -29,14 +30,22 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class GatewayProducers {
 
-    /** This gateway process's name on the bus (a restart is a new name, which is what is wanted). */
-    static final String ORIGIN = java.util.UUID.randomUUID().toString();
-
     @Produces
     @Singleton
-    Memberships memberships(GroupRepository repository) {
+    MembershipProjection membershipProjection(GroupRepository repository, Json json) {
+        return new MembershipProjection(repository, json);
+    }
+
+    void closeProjection(@Disposes MembershipProjection projection) {
+        projection.close();
+    }
+
+    /** Starts from the table; the group follower's start brings it up to the log's head. */
+    @Produces
+    @Singleton
+    Memberships memberships(MembershipProjection projection) {
         Memberships memberships = new Memberships();
-        memberships.load(repository.allMemberships());
+        memberships.load(projection.snapshot().membersByGroup());
         return memberships;
     }
 
@@ -50,30 +59,16 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    Logs logs(@RestClient HistoryClient history, @RestClient DmClient dms, Json json, Fanout fanout,
-              MeterRegistry registry) {
-        LogFollower groups = new LogFollower("group-log", new LogFollower.Source() {
-            @Override
-            public long head() {
-                return history.head().position();
-            }
+    MembershipFeed membershipFeed(Memberships memberships, Fanout fanout, MembershipProjection projection) {
+        return new MembershipFeed(memberships, fanout, projection);
+    }
 
-            @Override
-            public java.util.List<LiveEvent> after(long position, int limit) {
-                return history.afterInAll(position, true, limit).messages().stream().map(json::event).toList();
-            }
-        }, fanout::deliver);
-        LogFollower directMessages = new LogFollower("dm-log", new LogFollower.Source() {
-            @Override
-            public long head() {
-                return dms.head().position();
-            }
-
-            @Override
-            public java.util.List<LiveEvent> after(long position, int limit) {
-                return dms.afterAll(position, true, limit).messages().stream().map(json::event).toList();
-            }
-        }, fanout::deliver);
+    @Produces
+    @Singleton
+    Logs logs(@RestClient HistoryClient history, @RestClient DmClient dms, Json json, MembershipFeed feed,
+              Fanout fanout, MeterRegistry registry) {
+        LogFollower groups = new LogFollower("group-log", new RemoteGroupLog(history, json, feed), feed);
+        LogFollower directMessages = new LogFollower("dm-log", new RemoteDmLog(dms, json), fanout::deliver);
         registry.gauge("chorus.bus.gap.filled", groups, LogFollower::filled);
         registry.gauge("chorus.bus.gap.filled.dm", directMessages, LogFollower::filled);
         return new Logs(groups, directMessages);
@@ -81,19 +76,15 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    BusEvents busEvents(Json json, Logs logs, Memberships memberships, Fanout fanout) {
-        return new BusEvents(json, logs.groups(), logs.dms(), memberships, fanout, ORIGIN);
+    BusEvents busEvents(Json json, Logs logs) {
+        return new BusEvents(json, logs.groups(), logs.dms());
     }
 
-    /** Joins and leaves go to every replica (this one included) through the bus publisher. */
     @Produces
     @Singleton
-    Groups groups(GroupRepository repository, BusEvents busEvents, BusPublisher bus, Json json) {
-        return new Groups(repository, change -> {
-            // Applied here at once, so the caller's own streams follow before the response.
-            busEvents.apply(change);
-            bus.publish(new BusMessage(Topics.membership(change.group()), json.write(change.from(ORIGIN))));
-        });
+    Groups groups(GroupRepository repository, @RestClient HistoryClient history, Logs logs,
+                  MembershipProjection projection) {
+        return new Groups(repository, new HistoryMembershipLog(history, logs.groups(), projection));
     }
 
     @Produces

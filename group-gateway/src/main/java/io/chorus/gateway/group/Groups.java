@@ -4,28 +4,51 @@ import io.chorus.common.error.ProblemException;
 import io.chorus.common.naming.NameRule;
 import io.chorus.gateway.repository.GroupRepository;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
-/** The group rules: names, who may create, join, leave, and who counts as a member. */
+/**
+ * The group rules: names, who may create, join, leave, and who counts as a member. Joins and
+ * leaves are entries of the group log; the memberships table follows them (a projection).
+ */
 public class Groups {
 
-    private final GroupRepository repository;
-    private final Consumer<MembershipChange> announce;
+    /** The group log, as far as membership goes. */
+    public interface MembershipLog {
 
-    /** @param announce told of every join and leave, so live streams follow membership at once */
-    public Groups(GroupRepository repository, Consumer<MembershipChange> announce) {
-        this.repository = repository;
-        this.announce = announce;
+        /**
+         * Appends the bearer's join ({@code joined}) or leave of the group; returns the entry's
+         * position once it is committed and this gateway applied it.
+         */
+        long append(String group, boolean joined, String bearer);
     }
 
-    public Group create(String name, String creator) {
+    /** A group and, if membership changed, the position of that change in the group log. */
+    public record Change(Group group, Long position) {
+    }
+
+    private final GroupRepository repository;
+    private final MembershipLog log;
+
+    public Groups(GroupRepository repository, MembershipLog log) {
+        this.repository = repository;
+        this.log = log;
+    }
+
+    /**
+     * The creator's join is a second step after the group's row: if it failed (history-service
+     * away), the creator repeating the request completes it instead of getting a conflict.
+     */
+    public Change create(String name, String creator, String bearer) {
         if (!NameRule.isValid(name)) {
             throw ProblemException.invalid("name must be " + NameRule.DESCRIPTION);
         }
-        Group group = repository.create(name, creator)
+        Optional<Group> created = repository.create(name, creator);
+        Group group = created.or(() -> repository.find(name)
+                        .filter(existing -> NameRule.key(existing.createdBy()).equals(NameRule.key(creator))
+                                && existing.memberCount() == 0))
                 .orElseThrow(() -> ProblemException.conflict("a group named '" + name + "' exists"));
-        announce.accept(new MembershipChange(group.name(), creator, true));
-        return group;
+        long position = log.append(group.name(), true, bearer);
+        return new Change(find(group.name()), position);
     }
 
     public List<Group> list(String onlyOfMember) {
@@ -43,21 +66,23 @@ public class Groups {
         return repository.members(find(name).id());
     }
 
-    /** Idempotent: joining twice is one membership. */
-    public Group join(String name, String user) {
+    /** Idempotent: joining twice is one membership (and one entry in the log). */
+    public Change join(String name, String user, String bearer) {
         Group group = find(name);
-        if (repository.join(group.id(), user)) {
-            announce.accept(new MembershipChange(group.name(), user, true));
+        if (repository.isMember(group.id(), user)) {
+            return new Change(group, null);
         }
-        return group;
+        long position = log.append(group.name(), true, bearer);
+        return new Change(find(group.name()), position);
     }
 
     /** Idempotent: leaving a group you are not in changes nothing. */
-    public void leave(String name, String user) {
+    public Long leave(String name, String user, String bearer) {
         Group group = find(name);
-        if (repository.leave(group.id(), user)) {
-            announce.accept(new MembershipChange(group.name(), user, false));
+        if (!repository.isMember(group.id(), user)) {
+            return null;
         }
+        return log.append(group.name(), false, bearer);
     }
 
     /** The group, if the user belongs to it: 404 for no such group, 403 for a non-member. */

@@ -31,7 +31,10 @@ public class GroupRepository {
         this.dataSource = dataSource;
     }
 
-    /** Creates the group with its creator as first member; empty if the name is taken in any case. */
+    /**
+     * Creates the group; empty if the name is taken in any case. Its creator becomes a member
+     * through the group log, like every join.
+     */
     public Optional<Group> create(String name, String creator) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -53,7 +56,6 @@ public class GroupRepository {
                     connection.rollback();
                     return Optional.empty();
                 }
-                addMember(connection, id, creator);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -110,51 +112,96 @@ public class GroupRepository {
         }
     }
 
-    /** Adds the member; true if they were not one already. */
-    public boolean join(long groupId, String member) {
+    /**
+     * Applies one join or leave of the group log to the memberships table, unless an entry at or
+     * after its position was applied already (by this replica before a restart, or by another
+     * replica: all of them write the same projection, each in log order). The head row's lock
+     * makes check and write one step.
+     */
+    public void applyMembership(long position, String group, String member, boolean joined) {
         try (Connection connection = dataSource.getConnection()) {
-            return addMember(connection, groupId, member);
+            connection.setAutoCommit(false);
+            try {
+                long applied;
+                try (PreparedStatement head = connection.prepareStatement(
+                        "SELECT applied FROM membership_head WHERE id = 1 FOR UPDATE");
+                     ResultSet row = head.executeQuery()) {
+                    row.next();
+                    applied = row.getLong(1);
+                }
+                if (applied >= position) {
+                    connection.rollback();
+                    return;
+                }
+                if (joined) {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO memberships (group_id, member, member_key) "
+                                    + "SELECT id, ?, ? FROM groups WHERE name_key = ? ON CONFLICT DO NOTHING")) {
+                        insert.setString(1, member);
+                        insert.setString(2, NameRule.key(member));
+                        insert.setString(3, NameRule.key(group));
+                        insert.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM memberships "
+                            + "WHERE member_key = ? AND group_id = (SELECT id FROM groups WHERE name_key = ?)")) {
+                        delete.setString(1, NameRule.key(member));
+                        delete.setString(2, NameRule.key(group));
+                        delete.executeUpdate();
+                    }
+                }
+                try (PreparedStatement advance = connection.prepareStatement(
+                        "UPDATE membership_head SET applied = ? WHERE id = 1")) {
+                    advance.setLong(1, position);
+                    advance.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
-            throw new StorageException("cannot join group", e);
+            throw new StorageException("cannot apply a membership change", e);
         }
     }
 
-    /** Removes the member; true if they were one. */
-    public boolean leave(long groupId, String member) {
-        String sql = "DELETE FROM memberships WHERE group_id = ? AND member_key = ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(sql)) {
-            delete.setLong(1, groupId);
-            delete.setString(2, NameRule.key(member));
-            return delete.executeUpdate() > 0;
+    /** The table and the position of the last log entry applied to it, read as of one moment. */
+    public MembershipRows membershipSnapshot() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                long applied;
+                try (PreparedStatement head = connection.prepareStatement("SELECT applied FROM membership_head WHERE id = 1");
+                     ResultSet row = head.executeQuery()) {
+                    row.next();
+                    applied = row.getLong(1);
+                }
+                Map<String, Set<String>> members = allMemberships(connection);
+                connection.commit();
+                return new MembershipRows(applied, members);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
-            throw new StorageException("cannot leave group", e);
+            throw new StorageException("cannot read memberships", e);
         }
+    }
+
+    public record MembershipRows(long applied, Map<String, Set<String>> membersByGroup) {
     }
 
     /** Every group's member keys, by group key: the live streams' view of who may see what. */
-    public Map<String, Set<String>> allMemberships() {
+    private static Map<String, Set<String>> allMemberships(Connection connection) throws SQLException {
         String sql = "SELECT g.name_key, m.member_key FROM memberships m JOIN groups g ON g.id = m.group_id";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql);
+        try (PreparedStatement query = connection.prepareStatement(sql);
              ResultSet rows = query.executeQuery()) {
             Map<String, Set<String>> members = new HashMap<>();
             while (rows.next()) {
                 members.computeIfAbsent(rows.getString(1), key -> new HashSet<>()).add(rows.getString(2));
             }
             return members;
-        } catch (SQLException e) {
-            throw new StorageException("cannot read memberships", e);
-        }
-    }
-
-    private static boolean addMember(Connection connection, long groupId, String member) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO memberships (group_id, member, member_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            insert.setLong(1, groupId);
-            insert.setString(2, member);
-            insert.setString(3, NameRule.key(member));
-            return insert.executeUpdate() > 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.chorus.gateway.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chorus.common.error.ProblemException;
 import io.chorus.gateway.group.Group;
 import io.chorus.gateway.group.Groups;
@@ -40,7 +41,7 @@ public class GroupResource {
         if (request == null) {
             throw ProblemException.invalid("a JSON body {\"name\"} is required");
         }
-        GroupView created = GroupView.of(groups.create(request.name(), caller.getName()));
+        GroupView created = GroupView.of(groups.create(request.name(), caller.getName(), bearer()));
         return Response.created(URI.create("/api/groups/" + created.name())).entity(created).build();
     }
 
@@ -67,22 +68,37 @@ public class GroupResource {
     @PUT
     @Path("/{group}/members/me")
     public GroupView join(@PathParam("group") String group) {
-        return GroupView.of(groups.join(group, caller.getName()));
+        return GroupView.of(groups.join(group, caller.getName(), bearer()));
     }
 
     @DELETE
     @Path("/{group}/members/me")
     public Response leave(@PathParam("group") String group) {
-        groups.leave(group, caller.getName());
+        groups.leave(group, caller.getName(), bearer());
         return Response.noContent().build();
+    }
+
+    /** history-service takes the member from the token (however it reached us: header or ?access_token=). */
+    private String bearer() {
+        return "Bearer " + caller.getRawToken();
     }
 
     public record CreateRequest(String name) {
     }
 
-    public record GroupView(String name, String createdBy, Instant createdAt, int memberCount) {
+    /**
+     * @param cursor after a join (or a create), the join's position in the group log: a stream
+     *               opened with it as Last-Event-ID shows exactly what came after the join
+     */
+    public record GroupView(String name, String createdBy, Instant createdAt, int memberCount,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Long cursor) {
         static GroupView of(Group group) {
-            return new GroupView(group.name(), group.createdBy(), group.createdAt(), group.memberCount());
+            return new GroupView(group.name(), group.createdBy(), group.createdAt(), group.memberCount(), null);
+        }
+
+        static GroupView of(Groups.Change change) {
+            Group group = change.group();
+            return new GroupView(group.name(), group.createdBy(), group.createdAt(), group.memberCount(), change.position());
         }
     }
 

@@ -1,42 +1,49 @@
 package io.chorus.gateway.stream;
 
 import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.naming.NameRule;
 
 /**
- * One message on its way to subscribers. {@code json} is the message exactly as the API shows it,
- * serialised once (by the service that stored it) and shared by every subscriber's stream.
+ * One log entry on its way to subscribers: a message, or a join or leave of the group log.
+ * {@code type} is its SSE event name; {@code json} is its data exactly as streams show it,
+ * serialised once and shared by every subscriber's stream. For a join or leave, {@code senderKey}
+ * is the member's key (own-event filtering treats it like a message's sender).
  */
-public record LiveEvent(Log log, long position, String groupKey, String senderKey, String recipientKey, String json) {
+public record LiveEvent(Log log, String type, long position, String groupKey, String senderKey, String recipientKey,
+                        String json) {
 
-    public enum Log {
-        GROUP("group-message"), DM("direct-message");
+    public enum Log { GROUP, DM }
 
-        private final String eventName;
-
-        Log(String eventName) {
-            this.eventName = eventName;
-        }
-
-        public String eventName() {
-            return eventName;
-        }
-    }
-
-    /** Not a message: a tick that makes each stream write a comment line and proves the client reads. */
-    public static final LiveEvent HEARTBEAT = new LiveEvent(null, 0, null, null, null, null);
+    /** Not an event: a tick that makes each stream write a comment line and proves the client reads. */
+    public static final LiveEvent HEARTBEAT = new LiveEvent(null, null, 0, null, null, null, null);
 
     public static LiveEvent of(GroupMessage message, String json) {
-        return new LiveEvent(Log.GROUP, message.id(), NameRule.key(message.group()), NameRule.key(message.sender()),
-                null, json);
+        return new LiveEvent(Log.GROUP, "group-message", message.id(), NameRule.key(message.group()),
+                NameRule.key(message.sender()), null, json);
     }
 
     public static LiveEvent of(DirectMessage message, String json) {
-        return new LiveEvent(Log.DM, message.id(), null, NameRule.key(message.from()), NameRule.key(message.to()), json);
+        return new LiveEvent(Log.DM, "direct-message", message.id(), null, NameRule.key(message.from()),
+                NameRule.key(message.to()), json);
+    }
+
+    /** A join or leave; {@code json} is its {@link io.chorus.common.message.MembershipEvent}. */
+    public static LiveEvent membership(GroupLogEntry entry, String json) {
+        return new LiveEvent(Log.GROUP, entry.kind(), entry.id(), NameRule.key(entry.group()),
+                NameRule.key(entry.sender()), null, json);
     }
 
     public boolean isHeartbeat() {
         return this == HEARTBEAT;
+    }
+
+    public boolean isJoin() {
+        return GroupLogEntry.JOINED.equals(type);
+    }
+
+    public boolean isLeave() {
+        return GroupLogEntry.LEFT.equals(type);
     }
 }

@@ -18,6 +18,14 @@ public class LogFollower {
         long head();
 
         List<LiveEvent> after(long position, int limit);
+
+        /**
+         * Where following starts: the head, unless the follower's consumer must first catch up
+         * with the log by itself (the membership feed rebuilds who belongs where up to a position).
+         */
+        default long start() {
+            return head();
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(LogFollower.class);
@@ -79,15 +87,26 @@ public class LogFollower {
 
     /** Compares with the log's head and reads whatever was not delivered. Starts the follower. */
     public synchronized void catchUp() {
-        long head = source.head();
         if (last < 0) {
-            last = head;
-            LOG.infof("%s: following from id %d", name, head);
-            return;
+            last = source.start();
+            LOG.infof("%s: following from id %d", name, last);
         }
+        long head = source.head();
         if (head > last) {
             fill(head);
         }
+    }
+
+    /**
+     * Hands on everything up to the position now, reading the log for what the bus has not
+     * brought yet: a join is answered only once this gateway applies it. False if the follower
+     * has not started or the log does not hold the position yet.
+     */
+    public synchronized boolean reach(long position) {
+        if (last >= 0 && last < position) {
+            fill(position);
+        }
+        return last >= position;
     }
 
     private void fill(long upTo) {

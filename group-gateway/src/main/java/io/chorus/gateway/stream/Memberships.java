@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who belongs to which group, in memory, for the fan-out: checking the database for every
- * message and subscriber would put JDBC on the hot path. Loaded at start, then kept current by
- * this gateway's own joins and leaves and by the other replicas' announcements on the bus.
+ * message and subscriber would put JDBC on the hot path. Rebuilt at start from the membership
+ * projection and the group log, then changed only by {@link MembershipFeed}, in log order.
  * Keys are lower-case names.
  */
 public class Memberships {
@@ -17,6 +17,11 @@ public class Memberships {
     public void load(Map<String, Set<String>> snapshot) {
         snapshot.forEach((group, members) -> membersByGroup.computeIfAbsent(group, key -> ConcurrentHashMap.newKeySet())
                 .addAll(members));
+    }
+
+    public void replaceAll(Map<String, Set<String>> snapshot) {
+        membersByGroup.clear();
+        load(snapshot);
     }
 
     public void add(String groupKey, String memberKey) {

@@ -5,7 +5,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds live streams. A stream registers with the fan-out first, so nothing delivered from
@@ -64,6 +66,26 @@ public class Streams {
         return assemble(subscriber, missed, cursor, false, resumeFrom != null || (liveGroup >= 0 && liveDm[0] >= 0));
     }
 
+    /**
+     * Replay reads the caller's groups as they are now; of a group they joined within the
+     * replayed range, only what comes from their (latest) join on belongs to them.
+     */
+    static List<LiveEvent> sinceJoined(String userKey, List<LiveEvent> replayed) {
+        Map<String, Long> joinedAt = new HashMap<>();
+        for (LiveEvent event : replayed) {
+            if (event.isJoin() && userKey.equals(event.senderKey())) {
+                joinedAt.put(event.groupKey(), event.position());
+            }
+        }
+        if (joinedAt.isEmpty()) {
+            return replayed;
+        }
+        return replayed.stream()
+                .filter(event -> event.log() != LiveEvent.Log.GROUP
+                        || event.position() >= joinedAt.getOrDefault(event.groupKey(), 0L))
+                .toList();
+    }
+
     private Subscriber subscriber(String user, String groupKey, boolean self) {
         Subscriber[] holder = new Subscriber[1];
         holder[0] = new Subscriber(NameRule.key(user), groupKey, self, memberships, bufferSize,
@@ -83,7 +105,8 @@ public class Streams {
         Multi<StreamItem> events = missed
                 .onFailure().invoke(() -> fanout.unregister(subscriber))
                 .onItem().transformToMulti(replayed -> {
-                    Multi<LiveEvent> fromLogs = Multi.createFrom().iterable(replayed).filter(subscriber::wants);
+                    Multi<LiveEvent> fromLogs = Multi.createFrom().iterable(sinceJoined(subscriber.userKey(), replayed))
+                            .filter(subscriber::wants);
                     if (replayed.size() >= maxReplay) {
                         // Too far behind for one go: send this much, end, and let the client resume.
                         fanout.unregister(subscriber);
@@ -94,7 +117,7 @@ public class Streams {
                 .filter(event -> event.isHeartbeat() || cursor.advance(event))
                 .map(event -> event.isHeartbeat() ? StreamItem.HEARTBEAT
                         : new StreamItem(groupStream ? cursor.groupStreamId() : cursor.userStreamId(),
-                                event.log().eventName(), event.json()))
+                                event.type(), event.json()))
                 // A subscriber cut off for falling behind gets a clean end of stream, then resumes.
                 .onFailure(BackPressureFailure.class).recoverWithCompletion()
                 .onTermination().invoke(() -> fanout.unregister(subscriber));

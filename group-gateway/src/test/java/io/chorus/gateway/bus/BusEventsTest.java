@@ -1,17 +1,22 @@
 package io.chorus.gateway.bus;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.common.bus.BusMessage;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.gateway.client.Json;
-import io.chorus.gateway.group.MembershipChange;
 import io.chorus.gateway.stream.Fanout;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
+import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Memberships;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BusEventsTest {
@@ -19,38 +24,87 @@ class BusEventsTest {
     private final Json json = new Json(new ObjectMapper().findAndRegisterModules());
     private final Memberships memberships = new Memberships();
     private final Fanout fanout = new Fanout(memberships);
-    private final LogFollower idle = new LogFollower("idle", new LogFollower.Source() {
+    private final List<LiveEvent> projected = new ArrayList<>();
+    private final List<GroupLogEntry> log = new ArrayList<>();
+    private final MembershipFeed feed = new MembershipFeed(memberships, fanout, new MembershipFeed.Projection() {
+        @Override
+        public MembershipFeed.Snapshot snapshot() {
+            return new MembershipFeed.Snapshot(0, Map.of());
+        }
+
+        @Override
+        public void record(LiveEvent entry) {
+            projected.add(entry);
+        }
+    });
+    private final LogFollower groupLog = new LogFollower("group-log", new LogFollower.Source() {
         @Override
         public long head() {
-            return 0;
+            return log.size();
         }
 
         @Override
         public List<LiveEvent> after(long position, int limit) {
-            return List.of();
+            return log.stream().filter(entry -> entry.id() > position).map(json::event).toList();
         }
-    }, fanout::deliver);
-    private final BusEvents events = new BusEvents(json, idle, idle, memberships, fanout, "this-gateway");
 
-    private BusMessage announced(boolean member, String origin) {
-        return new BusMessage("membership/garden",
-                json.write(new MembershipChange("garden", "Carol", member).from(origin)));
+        @Override
+        public long start() {
+            return feed.rebuild(this::head, position -> log.stream()
+                    .filter(entry -> entry.id() > position && entry.isMembership()).map(json::event).toList());
+        }
+    }, feed);
+    private final BusEvents events = new BusEvents(json, groupLog, groupLog);
+
+    private GroupLogEntry append(String kind, String sender) {
+        GroupLogEntry entry = new GroupLogEntry(log.size() + 1, kind, "garden", sender,
+                kind.equals(GroupLogEntry.MESSAGE) ? "hello" : "", Instant.now());
+        log.add(entry);
+        return entry;
+    }
+
+    private static BusMessage onBus(Json json, GroupLogEntry entry) {
+        return entry.isMembership() ? new BusMessage("membership/garden", json.write(entry))
+                : new BusMessage("group/garden", json.write(entry.message()));
     }
 
     @Test
-    void appliesJoinsAndLeavesFromOtherReplicas() {
-        events.accept(announced(true, "other-gateway"));
+    void appliesJoinsAndLeavesFromTheLogInPositionOrder() {
+        groupLog.catchUp();
+        GroupLogEntry joined = append(GroupLogEntry.JOINED, "Carol");
+        events.accept(onBus(json, joined));
         assertTrue(memberships.isMember("garden", "carol"));
-        events.accept(announced(false, "other-gateway"));
+        GroupLogEntry left = append(GroupLogEntry.LEFT, "Carol");
+        GroupLogEntry message = append(GroupLogEntry.MESSAGE, "dave");
+        // The message overtakes the leave on the bus: the follower reads the leave from the log first.
+        events.accept(onBus(json, message));
         assertFalse(memberships.isMember("garden", "carol"));
+        events.accept(onBus(json, left));
+        assertFalse(memberships.isMember("garden", "carol"), "a late copy changes nothing");
+        assertEquals(List.of(joined.id(), left.id()), projected.stream().map(LiveEvent::position).toList());
+        assertEquals(message.id(), groupLog.last());
     }
 
     @Test
-    void skipsItsOwnEchoSoALateEchoCannotUndoANewerChange() {
-        // carol left, then joined again here; the echo of the leave arrives after both.
-        events.apply(new MembershipChange("garden", "carol", false));
-        events.apply(new MembershipChange("garden", "carol", true));
-        events.accept(announced(false, "this-gateway"));
-        assertTrue(memberships.isMember("garden", "carol"));
+    void rebuildsMembershipFromTheProjectionAndTheJoinsAfterIt() {
+        append(GroupLogEntry.JOINED, "erin");
+        append(GroupLogEntry.MESSAGE, "erin");
+        append(GroupLogEntry.JOINED, "fay");
+        append(GroupLogEntry.LEFT, "erin");
+        groupLog.catchUp();
+        assertEquals(4, groupLog.last(), "follows from the head it rebuilt to");
+        assertTrue(memberships.isMember("garden", "fay"));
+        assertFalse(memberships.isMember("garden", "erin"));
+        assertEquals(3, projected.size(), "the projection is given the joins and leaves it lacked");
+    }
+
+    @Test
+    void membershipEventsCarryTheMemberAndTime() {
+        GroupLogEntry joined = append(GroupLogEntry.JOINED, "Gus");
+        LiveEvent event = json.membershipEvent(json.write(joined));
+        assertEquals("member-joined", event.type());
+        assertEquals("gus", event.senderKey());
+        assertTrue(event.json().contains("\"member\":\"Gus\""), event.json());
+        assertFalse(event.json().contains("\"text\""), event.json());
     }
 }

@@ -5,10 +5,12 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chorus.gateway.testing.EmptyLogsResource;
+import io.chorus.gateway.testing.FakeLogsResource;
 import io.chorus.testing.ChorusTestResource;
 import io.chorus.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 @QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "gateway"))
-@QuarkusTestResource(EmptyLogsResource.class)
+@QuarkusTestResource(FakeLogsResource.class)
 class GroupResourceTest {
 
     @TestHTTPResource("/")
@@ -71,9 +73,10 @@ class GroupResourceTest {
         String bob = unique("bob");
         create(group, alice);
         String bobToken = TestTokens.valid(bob);
-        given().auth().oauth2(bobToken).put("/api/groups/" + group + "/members/me").then().statusCode(200);
+        given().auth().oauth2(bobToken).put("/api/groups/" + group + "/members/me").then().statusCode(200)
+                .body("cursor", notNullValue());
         given().auth().oauth2(bobToken).put("/api/groups/" + group.toUpperCase() + "/members/me")
-                .then().statusCode(200).body("memberCount", equalTo(2));
+                .then().statusCode(200).body("memberCount", equalTo(2)).body("cursor", nullValue());
         given().auth().oauth2(bobToken).queryParam("member", "me").get("/api/groups")
                 .then().statusCode(200).body("groups.name", hasItem(group));
         given().auth().oauth2(bobToken).delete("/api/groups/" + group + "/members/me").then().statusCode(204);

@@ -20,11 +20,11 @@ class FanoutTest {
     }
 
     private static LiveEvent groupMessage(long id, String group, String sender) {
-        return new LiveEvent(LiveEvent.Log.GROUP, id, group, sender, null, "{}");
+        return new LiveEvent(LiveEvent.Log.GROUP, "group-message", id, group, sender, null, "{}");
     }
 
     private static LiveEvent dm(long id, String from, String to) {
-        return new LiveEvent(LiveEvent.Log.DM, id, null, from, to, "{}");
+        return new LiveEvent(LiveEvent.Log.DM, "direct-message", id, null, from, to, "{}");
     }
 
     @Test

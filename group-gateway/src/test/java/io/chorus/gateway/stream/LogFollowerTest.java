@@ -26,7 +26,7 @@ class LogFollowerTest {
         }
 
         static LiveEvent event(long id) {
-            return new LiveEvent(LiveEvent.Log.GROUP, id, "g", "alice", null, "{\"id\":" + id + "}");
+            return new LiveEvent(LiveEvent.Log.GROUP, "group-message", id, "g", "alice", null, "{\"id\":" + id + "}");
         }
     }
 

@@ -13,10 +13,10 @@ class StreamCursorTest {
     @Test
     void userStreamIdCarriesBothLogs() {
         StreamCursor cursor = StreamCursor.parseUserStream("10-3");
-        assertTrue(cursor.advance(new LiveEvent(LiveEvent.Log.DM, 4, null, "a", "b", "{}")));
-        assertTrue(cursor.advance(new LiveEvent(LiveEvent.Log.GROUP, 12, "g", "a", null, "{}")));
+        assertTrue(cursor.advance(new LiveEvent(LiveEvent.Log.DM, "direct-message", 4, null, "a", "b", "{}")));
+        assertTrue(cursor.advance(new LiveEvent(LiveEvent.Log.GROUP, "group-message", 12, "g", "a", null, "{}")));
         assertEquals("12-4", cursor.userStreamId());
-        assertFalse(cursor.advance(new LiveEvent(LiveEvent.Log.GROUP, 12, "g", "a", null, "{}")), "no repeats");
+        assertFalse(cursor.advance(new LiveEvent(LiveEvent.Log.GROUP, "group-message", 12, "g", "a", null, "{}")), "no repeats");
     }
 
     @Test

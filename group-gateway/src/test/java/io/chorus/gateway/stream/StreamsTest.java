@@ -55,7 +55,7 @@ class StreamsTest {
     private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100);
 
     private LiveEvent post(String sender) {
-        LiveEvent event = new LiveEvent(LiveEvent.Log.GROUP, groupLogContent.size() + 1, "garden", sender, null,
+        LiveEvent event = new LiveEvent(LiveEvent.Log.GROUP, "group-message", groupLogContent.size() + 1, "garden", sender, null,
                 "{\"id\":" + (groupLogContent.size() + 1) + "}");
         groupLogContent.add(event);
         return event;

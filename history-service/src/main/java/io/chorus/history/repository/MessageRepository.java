@@ -3,6 +3,7 @@ package io.chorus.history.repository;
 import io.agroal.api.AgroalDataSource;
 import io.chorus.common.error.StorageException;
 import io.chorus.common.log.LogHead;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.service.Append;
@@ -27,7 +28,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class MessageRepository {
 
-    private static final String COLUMNS = "id, group_name, sender, text, sent_at";
+    private static final String COLUMNS = "id, kind, group_name, sender, text, sent_at";
 
     private final AgroalDataSource dataSource;
 
@@ -49,29 +50,31 @@ public class MessageRepository {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<Appended> results = new ArrayList<>(appends.size());
         // Retries inside one batch are answered by the first copy in that batch.
-        Map<String, GroupMessage> createdHere = new HashMap<>();
+        Map<String, GroupLogEntry> createdHere = new HashMap<>();
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO messages (id, group_name, group_key, sender, sender_key, text, client_id, sent_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO messages (id, kind, group_name, group_key, sender, sender_key, text, client_id, sent_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Append append : appends) {
                 String idempotencyKey = append.clientId() == null ? null
                         : NameRule.key(append.group()) + "/" + NameRule.key(append.sender()) + "/" + append.clientId();
-                Optional<GroupMessage> earlier = idempotencyKey == null ? Optional.empty()
+                Optional<GroupLogEntry> earlier = idempotencyKey == null ? Optional.empty()
                         : Optional.ofNullable(createdHere.get(idempotencyKey))
                                 .or(() -> findByClientId(connection, append));
                 if (earlier.isPresent()) {
                     results.add(new Appended(earlier.get(), false));
                     continue;
                 }
-                GroupMessage message = new GroupMessage(++position, append.group(), append.sender(), append.text(), now);
+                GroupLogEntry message = new GroupLogEntry(++position, append.kind(), append.group(), append.sender(),
+                        append.text(), now);
                 insert.setLong(1, message.id());
-                insert.setString(2, message.group());
-                insert.setString(3, NameRule.key(message.group()));
-                insert.setString(4, message.sender());
-                insert.setString(5, NameRule.key(message.sender()));
-                insert.setString(6, message.text());
-                insert.setString(7, append.clientId());
-                insert.setTimestamp(8, Timestamp.from(now));
+                insert.setString(2, message.kind());
+                insert.setString(3, message.group());
+                insert.setString(4, NameRule.key(message.group()));
+                insert.setString(5, message.sender());
+                insert.setString(6, NameRule.key(message.sender()));
+                insert.setString(7, message.text());
+                insert.setString(8, append.clientId());
+                insert.setTimestamp(9, Timestamp.from(now));
                 insert.addBatch();
                 if (idempotencyKey != null) {
                     createdHere.put(idempotencyKey, message);
@@ -84,13 +87,13 @@ public class MessageRepository {
         return results;
     }
 
-    private Optional<GroupMessage> findByClientId(Connection connection, Append append) {
+    private Optional<GroupLogEntry> findByClientId(Connection connection, Append append) {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM messages WHERE group_key = ? AND sender_key = ? AND client_id = ?")) {
             query.setString(1, NameRule.key(append.group()));
             query.setString(2, NameRule.key(append.sender()));
             query.setString(3, append.clientId());
-            List<GroupMessage> found = read(query);
+            List<GroupLogEntry> found = read(query);
             return found.stream().findFirst();
         } catch (SQLException e) {
             throw new StorageException("cannot look up clientId", e);
@@ -98,12 +101,12 @@ public class MessageRepository {
     }
 
     /**
-     * A page of one group's history, oldest first. With {@code after}: the first {@code limit}
+     * A page of one group's messages (not its membership entries), oldest first. With {@code after}: the first {@code limit}
      * after it. Otherwise the last {@code limit} before {@code before} (or the newest).
      */
     public List<GroupMessage> page(String group, Long before, Long after, int limit) {
         boolean forward = after != null;
-        String sql = "SELECT " + COLUMNS + " FROM messages WHERE group_key = ?"
+        String sql = "SELECT " + COLUMNS + " FROM messages WHERE group_key = ? AND kind = 'message'"
                 + (after != null ? " AND id > ?" : "")
                 + (before != null ? " AND id < ?" : "")
                 + " ORDER BY id " + (forward ? "ASC" : "DESC") + " LIMIT ?";
@@ -118,7 +121,7 @@ public class MessageRepository {
                 query.setLong(i++, before);
             }
             query.setInt(i, limit);
-            List<GroupMessage> messages = read(query);
+            List<GroupMessage> messages = new ArrayList<>(read(query).stream().map(GroupLogEntry::message).toList());
             if (!forward) {
                 Collections.reverse(messages);
             }
@@ -128,13 +131,17 @@ public class MessageRepository {
         }
     }
 
-    /** Messages after a position, oldest first: of every group when {@code groups} is null. */
-    public List<GroupMessage> after(long position, List<String> groups, int limit) {
+    /**
+     * Entries after a position, oldest first: of every group when {@code groups} is null; only
+     * joins and leaves when {@code membershipOnly} (gateways rebuild their membership from them).
+     */
+    public List<GroupLogEntry> after(long position, List<String> groups, boolean membershipOnly, int limit) {
         if (groups != null && groups.isEmpty()) {
             return List.of();
         }
         String sql = "SELECT " + COLUMNS + " FROM messages WHERE id > ?"
                 + (groups == null ? "" : " AND group_key = ANY (?)")
+                + (membershipOnly ? " AND kind <> 'message'" : "")
                 + " ORDER BY id ASC LIMIT ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
@@ -151,16 +158,16 @@ public class MessageRepository {
         }
     }
 
-    /** The id of the newest committed message (0 for an empty log). */
+    /** The position of the newest committed entry (0 for an empty log). */
     public long head() {
         return LogHead.read(dataSource);
     }
 
-    private static List<GroupMessage> read(PreparedStatement query) throws SQLException {
-        List<GroupMessage> messages = new ArrayList<>();
+    private static List<GroupLogEntry> read(PreparedStatement query) throws SQLException {
+        List<GroupLogEntry> messages = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                messages.add(new GroupMessage(rows.getLong("id"), rows.getString("group_name"),
+                messages.add(new GroupLogEntry(rows.getLong("id"), rows.getString("kind"), rows.getString("group_name"),
                         rows.getString("sender"), rows.getString("text"),
                         rows.getTimestamp("sent_at").toInstant()));
             }

@@ -55,10 +55,10 @@ public class GroupHistoryResource {
         if (request == null) {
             throw ProblemException.invalid("a JSON body {\"text\"} is required");
         }
-        Append append = new Append(group, caller.getName(), MessageText.require(request.text()),
+        Append append = Append.message(group, caller.getName(), MessageText.require(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
         return Uni.createFrom().completionStage(() -> log.append(append))
-                .map(appended -> Response.status(appended.created() ? 201 : 200).entity(appended.message()).build());
+                .map(appended -> Response.status(appended.created() ? 201 : 200).entity(appended.entry().message()).build());
     }
 
     @GET

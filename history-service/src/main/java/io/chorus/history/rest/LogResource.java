@@ -1,6 +1,7 @@
 package io.chorus.history.rest;
 
 import io.chorus.common.message.Cursor;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.paging.PageLimit;
 import io.chorus.history.repository.MessageRepository;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -12,8 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /**
- * The whole log, read by gateways: to fill a gap the bus left, and to replay what a resuming
- * subscriber missed across all its groups.
+ * The whole group log, every kind of entry, read by gateways: to fill a gap the bus left, to
+ * replay what a resuming subscriber missed across all its groups, and (membership only) to
+ * rebuild who belongs where at start.
  */
 @Path("/internal/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,12 +28,16 @@ public class LogResource {
         this.messages = messages;
     }
 
-    /** Messages after {@code after}, oldest first; only the named groups when any {@code group} is given. */
+    /**
+     * Entries after {@code after}, oldest first; only the named groups when any {@code group} is
+     * given; only joins and leaves with {@code membership=true}.
+     */
     @GET
-    public GroupHistoryResource.Page after(@QueryParam("after") String after, @QueryParam("group") List<String> groups,
-                                           @QueryParam("all") boolean all, @QueryParam("limit") String limit) {
+    public Entries after(@QueryParam("after") String after, @QueryParam("group") List<String> groups,
+                         @QueryParam("all") boolean all, @QueryParam("membership") boolean membership,
+                         @QueryParam("limit") String limit) {
         Long position = Cursor.parseOrNull(after, "after");
-        return new GroupHistoryResource.Page(messages.after(position == null ? 0 : position, all ? null : groups,
+        return new Entries(messages.after(position == null ? 0 : position, all ? null : groups, membership,
                 PageLimit.parse(limit, GroupHistoryResource.DEFAULT_LIMIT, GroupHistoryResource.MAX_LIMIT)));
     }
 
@@ -42,5 +48,8 @@ public class LogResource {
     }
 
     public record Head(long position) {
+    }
+
+    public record Entries(List<GroupLogEntry> entries) {
     }
 }

@@ -1,7 +1,7 @@
 package io.chorus.history.service;
 
-import io.chorus.common.message.GroupMessage;
+import io.chorus.common.message.GroupLogEntry;
 
-/** The stored message; {@code created} is false when a repeated clientId returned the first one. */
-public record Appended(GroupMessage message, boolean created) {
+/** The stored entry; {@code created} is false when a repeated clientId returned the first one. */
+public record Appended(GroupLogEntry entry, boolean created) {
 }

@@ -16,7 +16,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The durable group-message log with group commit. Posts queue here; one writer thread takes
+ * The durable group log (messages, joins and leaves) with group commit. Posts queue here; one writer thread takes
  * everything waiting (up to maxBatch) and commits it in a single transaction, so under load many
  * messages share one fsync instead of paying one each. A post's future completes only after its
  * transaction committed: that is what the gateway's 201 stands on. Then the messages go on the
@@ -89,10 +89,14 @@ public class MessageLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(results.get(i));
         }
+        // Messages go out as the API shows them (gateways use those bytes as the event data);
+        // joins and leaves as log entries. Either way the position orders them on every gateway.
         results.stream()
                 .filter(Appended::created)
-                .map(Appended::message)
-                .forEach(message -> bus.publish(new BusMessage(Topics.group(message.group()), json.apply(message))));
+                .map(Appended::entry)
+                .forEach(entry -> bus.publish(entry.isMembership()
+                        ? new BusMessage(Topics.membership(entry.group()), json.apply(entry))
+                        : new BusMessage(Topics.group(entry.group()), json.apply(entry.message()))));
     }
 
     private void failRemaining() {

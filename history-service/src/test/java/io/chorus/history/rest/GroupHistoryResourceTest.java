@@ -3,7 +3,10 @@ package io.chorus.history.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,11 +161,51 @@ class GroupHistoryResourceTest {
         post(a, "fay", "in a");
         post(b, "fay", "in b");
         given().queryParam("after", start).queryParam("group", a).get("/internal/messages")
-                .then().statusCode(200).body("messages.text", contains("in a"));
+                .then().statusCode(200).body("entries.text", contains("in a"));
         given().queryParam("after", start).queryParam("group", a).queryParam("group", b).get("/internal/messages")
-                .then().statusCode(200).body("messages.text", contains("in a", "in b"));
+                .then().statusCode(200).body("entries.text", contains("in a", "in b"))
+                .body("entries.kind", contains("message", "message"));
         given().queryParam("after", start).get("/internal/messages")
-                .then().statusCode(200).body("messages", hasSize(0));
+                .then().statusCode(200).body("entries", hasSize(0));
+    }
+
+    @Test
+    void putsJoinsAndLeavesInTheLogBetweenMessagesButNotInHistoryPages() throws InterruptedException {
+        String group = uniqueGroup();
+        long start = head();
+        post(group, "gil", "before");
+        long joined = given().auth().oauth2(TestTokens.valid("Hana")).put("/internal/groups/" + group + "/members/me")
+                .then().statusCode(201).body("kind", equalTo("member-joined")).body("sender", equalTo("Hana"))
+                .body("group", equalTo(group)).extract().jsonPath().getLong("id");
+        post(group, "gil", "during");
+        long left = given().auth().oauth2(TestTokens.valid("Hana")).delete("/internal/groups/" + group + "/members/me")
+                .then().statusCode(201).body("kind", equalTo("member-left")).extract().jsonPath().getLong("id");
+        post(group, "gil", "after");
+
+        JsonPath log = given().queryParam("after", start).queryParam("group", group).get("/internal/messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("message", "member-joined", "message", "member-left", "message"), log.getList("entries.kind"));
+        assertEquals(List.of(joined, left), log.getList("entries.findAll { it.kind != 'message' }.id", Long.class));
+        given().queryParam("after", joined - 1).queryParam("membership", true).queryParam("all", true)
+                .get("/internal/messages").then().statusCode(200)
+                .body("entries.id", hasItems((int) joined, (int) left))
+                .body("entries.kind", everyItem(not(equalTo("message"))));
+        given().get("/internal/groups/" + group + "/messages").then()
+                .body("messages.text", contains("before", "during", "after"));
+
+        BusSink.Received received;
+        do {
+            received = bus.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the join reached the bus");
+        } while (!received.topic().startsWith("membership/") || !received.payload().contains("\"id\":" + joined + ","));
+        assertEquals("membership/" + group.toLowerCase(), received.topic());
+    }
+
+    @Test
+    void refusesMembershipEntriesWithoutAValidToken() {
+        given().put("/internal/groups/" + uniqueGroup() + "/members/me").then().statusCode(401);
+        given().auth().oauth2(TestTokens.expired("ivy")).delete("/internal/groups/" + uniqueGroup() + "/members/me")
+                .then().statusCode(401);
     }
 
     @ParameterizedTest

@@ -1,0 +1,7 @@
+package io.chorus.common.message;
+
+import java.time.Instant;
+
+/** A join or leave as streams show it: the data of {@code member-joined} / {@code member-left}. */
+public record MembershipEvent(String group, String member, Instant at) {
+}
