@@ -27,8 +27,15 @@ final class MessageFormat {
         return "[" + safe(sender(message)) + "] " + safe(message.path("text").asText());
     }
 
-    /** On a stream that mixes conversations: {@code [garden] alice: tea} or {@code [dm] alice: cake}. */
+    /**
+     * On a stream that mixes conversations: {@code [garden] alice: tea}, {@code [dm] alice: cake},
+     * {@code [garden] bob joined}.
+     */
     String event(String type, JsonNode message) {
+        if ("member-joined".equals(type) || "member-left".equals(type)) {
+            return "[" + safe(message.path("group").asText()) + "] " + safe(message.path("member").asText())
+                    + ("member-joined".equals(type) ? " joined" : " left");
+        }
         String where = "direct-message".equals(type) ? "dm" : message.path("group").asText(type);
         return "[" + safe(where) + "] " + safe(sender(message)) + ": " + safe(message.path("text").asText());
     }

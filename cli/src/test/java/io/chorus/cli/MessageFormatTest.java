@@ -28,5 +28,8 @@ class MessageFormatTest {
         assertEquals("[garden] alice: tea at five?", format.event("group-message", group));
         assertEquals("[dm] alice: cake", format.event("direct-message", dm));
         assertEquals("#42 2026-11-25 10:00 alice: tea at five?", format.history(group));
+        var joined = JSON.createObjectNode().put("group", "garden").put("member", "bob").put("at", "2026-11-25T10:01:00Z");
+        assertEquals("[garden] bob joined", format.event("member-joined", joined));
+        assertEquals("[garden] bob left", format.event("member-left", joined));
     }
 }
