@@ -32,6 +32,7 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
     private volatile int status;
     private volatile InputStream body;
+    private volatile String lastEventId;
 
     private SseClient(String url, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
@@ -50,8 +51,8 @@ public final class SseClient implements AutoCloseable {
     public static SseClient connect(String url, String token, String lastEventId) {
         SseClient client = new SseClient(url, token, lastEventId);
         try {
-            if (!client.heartbeat.await(20, TimeUnit.SECONDS)) {
-                throw new AssertionError("no heartbeat from " + url + " (status " + client.status + ")");
+            if (!client.heartbeat.await(20, TimeUnit.SECONDS) || client.ended.getCount() == 0 && client.status != 200) {
+                throw new AssertionError("no stream from " + url + " (status " + client.status + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -73,6 +74,11 @@ public final class SseClient implements AutoCloseable {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (line.isEmpty()) {
+                    // As EventSource does: the last event id moves when an event is dispatched,
+                    // so an event cut off halfway is asked for again on resume.
+                    if (id != null) {
+                        lastEventId = id;
+                    }
                     if (data != null) {
                         events.add(new Event(id, event, data.toString()));
                     }
@@ -97,6 +103,8 @@ public final class SseClient implements AutoCloseable {
             // The connection ended (closed by us or the server).
         } finally {
             ended.countDown();
+            // connect() stops waiting: a refused or failed connection will never send a heartbeat.
+            heartbeat.countDown();
         }
     }
 
@@ -125,6 +133,15 @@ public final class SseClient implements AutoCloseable {
             taken.add(event);
         }
         return taken;
+    }
+
+    /** The stream's last {@code id:} (its opening cursor until an event arrives), as EventSource keeps it. */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    public boolean isEnded() {
+        return ended.getCount() == 0;
     }
 
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
