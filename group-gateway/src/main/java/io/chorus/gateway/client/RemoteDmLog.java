@@ -2,9 +2,10 @@ package io.chorus.gateway.client;
 
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 
-/** dm-service's DM log as the DM follower reads it. */
+/** dm-service's DM log as the gateway reads it: the DM follower's source and the replay for resuming streams. */
 public class RemoteDmLog implements LogFollower.Source {
 
     private final DmClient dms;
@@ -23,5 +24,12 @@ public class RemoteDmLog implements LogFollower.Source {
     @Override
     public List<LiveEvent> after(long position, int limit) {
         return dms.afterAll(position, true, limit).messages().stream().map(json::event).toList();
+    }
+
+    /** DMs the user sent or received after a position, oldest first, at most {@code max}, without blocking. */
+    public Uni<List<LiveEvent>> replay(String user, long after, int max) {
+        return LogPages.collect(after, max, position -> dms.afterFor(position, user, LogPages.PAGE)
+                        .map(page -> page.messages().stream().map(json::event).toList()))
+                .onFailure().transform(e -> Upstream.translate("dm-service", e));
     }
 }

@@ -3,11 +3,13 @@ package io.chorus.gateway.client;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.MembershipFeed;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 
 /**
- * history-service's group log as the group follower reads it: every kind of entry. Following
- * starts once the membership feed has rebuilt who belongs where up to the log's head.
+ * history-service's group log as the gateway reads it, every kind of entry: the group follower's
+ * source (following starts once the membership feed has rebuilt who belongs where up to the
+ * log's head) and the replay for resuming streams.
  */
 public class RemoteGroupLog implements LogFollower.Source {
 
@@ -35,6 +37,15 @@ public class RemoteGroupLog implements LogFollower.Source {
     public long start() {
         return memberships.rebuild(this::head,
                 position -> events(history.afterInAll(position, true, true, MembershipFeed.PAGE)));
+    }
+
+    /** What a resuming stream missed in these groups, oldest first, at most {@code max}, without blocking. */
+    public Uni<List<LiveEvent>> replay(List<String> groups, long after, int max) {
+        if (groups.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return LogPages.collect(after, max, position -> history.afterIn(position, groups, LogPages.PAGE).map(this::events))
+                .onFailure().transform(e -> Upstream.translate("history-service", e));
     }
 
     private List<LiveEvent> events(HistoryClient.Entries page) {

@@ -6,24 +6,27 @@ import io.chorus.gateway.client.DmClient;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.HistoryMembershipLog;
 import io.chorus.gateway.client.Json;
-import io.chorus.gateway.client.LogReplay;
 import io.chorus.gateway.client.RemoteDmLog;
 import io.chorus.gateway.client.RemoteGroupLog;
 import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.MembershipProjection;
 import io.chorus.gateway.repository.GroupRepository;
 import io.chorus.gateway.stream.Fanout;
+import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
-import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Logs;
+import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Memberships;
+import io.chorus.gateway.stream.Replay;
 import io.chorus.gateway.stream.Streams;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** Wires the gateway's plain classes, which know nothing of CDI, together. */
@@ -65,10 +68,21 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    Logs logs(@RestClient HistoryClient history, @RestClient DmClient dms, Json json, MembershipFeed feed,
-              Fanout fanout, MeterRegistry registry) {
-        LogFollower groups = new LogFollower("group-log", new RemoteGroupLog(history, json, feed), feed);
-        LogFollower directMessages = new LogFollower("dm-log", new RemoteDmLog(dms, json), fanout::deliver);
+    RemoteGroupLog remoteGroupLog(@RestClient HistoryClient history, Json json, MembershipFeed feed) {
+        return new RemoteGroupLog(history, json, feed);
+    }
+
+    @Produces
+    @Singleton
+    RemoteDmLog remoteDmLog(@RestClient DmClient dms, Json json) {
+        return new RemoteDmLog(dms, json);
+    }
+
+    @Produces
+    @Singleton
+    Logs logs(RemoteGroupLog groupLog, RemoteDmLog dmLog, MembershipFeed feed, Fanout fanout, MeterRegistry registry) {
+        LogFollower groups = new LogFollower("group-log", groupLog, feed);
+        LogFollower directMessages = new LogFollower("dm-log", dmLog, fanout::deliver);
         registry.gauge("chorus.bus.gap.filled", groups, LogFollower::filled);
         registry.gauge("chorus.bus.gap.filled.dm", directMessages, LogFollower::filled);
         return new Logs(groups, directMessages);
@@ -102,9 +116,20 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    Streams streams(Fanout fanout, Memberships memberships, Logs logs, @RestClient HistoryClient history,
-                    @RestClient DmClient dms, Json json, GatewayConfig config) {
-        return new Streams(fanout, memberships, logs.groups(), logs.dms(), new LogReplay(history, dms, json),
+    Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
+                    GatewayConfig config) {
+        Replay replay = new Replay() {
+            @Override
+            public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
+                return groupLog.replay(groups, after, max);
+            }
+
+            @Override
+            public Uni<List<LiveEvent>> directMessages(String user, long after, int max) {
+                return dmLog.replay(user, after, max);
+            }
+        };
+        return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay,
                 config.stream().bufferSize(), config.stream().maxReplay());
     }
 }

@@ -1,6 +1,5 @@
-package io.chorus.gateway.bus;
+package io.chorus.gateway.stream;
 
-import io.chorus.gateway.stream.Fanout;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;

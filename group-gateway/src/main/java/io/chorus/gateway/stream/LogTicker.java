@@ -1,8 +1,5 @@
-package io.chorus.gateway.bus;
+package io.chorus.gateway.stream;
 
-import io.chorus.gateway.stream.Fanout;
-import io.chorus.gateway.stream.LogFollower;
-import io.chorus.gateway.stream.Logs;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
