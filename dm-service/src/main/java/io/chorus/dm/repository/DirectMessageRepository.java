@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The DM log, its head and the conversation index. Blocking JDBC, called from virtual threads. */
@@ -34,62 +36,72 @@ public class DirectMessageRepository {
     }
 
     /**
-     * Stores one DM in its own transaction. The log_head row lock serialises writers (also across
-     * replicas), so ids are contiguous and commit in order, and the clientId check below cannot
-     * race another send with the same clientId.
+     * Stores a batch of DMs in one transaction (group commit). The log_head row lock serialises
+     * writers (also across replicas), so ids are contiguous and commit in order, and the clientId
+     * checks below cannot race another send with the same clientId. One result per send, in order.
      */
-    public Sent append(Send send) {
-        return LogHead.inTransaction(dataSource, "store the direct message", connection -> appendInTransaction(connection, send));
+    public List<Sent> append(List<Send> sends) {
+        return LogHead.inTransaction(dataSource, "store direct messages", connection -> appendInTransaction(connection, sends));
     }
 
-    private Sent appendInTransaction(Connection connection, Send send) throws SQLException {
+    private List<Sent> appendInTransaction(Connection connection, List<Send> sends) throws SQLException {
         long position = LogHead.lock(connection);
-        if (send.clientId() != null) {
-            Optional<DirectMessage> earlier = findByClientId(connection, send.from(), send.clientId());
-            if (earlier.isPresent()) {
-                // Nothing is written; the commit that follows only releases the lock.
-                return new Sent(earlier.get(), false);
-            }
-        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        DirectMessage message = new DirectMessage(position + 1, send.from(), send.to(), send.text(), now);
+        List<Sent> results = new ArrayList<>(sends.size());
+        // Retries inside one batch are answered by the first copy in that batch.
+        Map<String, DirectMessage> createdHere = new HashMap<>();
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO direct_messages (id, from_name, from_key, to_name, to_key, text, client_id, sent_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, message.id());
-            insert.setString(2, message.from());
-            insert.setString(3, NameRule.key(message.from()));
-            insert.setString(4, message.to());
-            insert.setString(5, NameRule.key(message.to()));
-            insert.setString(6, message.text());
-            insert.setString(7, send.clientId());
-            insert.setTimestamp(8, Timestamp.from(now));
-            insert.executeUpdate();
-        }
-        try (PreparedStatement upsert = connection.prepareStatement(
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO conversations (owner_key, peer_key, peer, last_id) VALUES (?, ?, ?, ?), (?, ?, ?, ?) "
                         + "ON CONFLICT (owner_key, peer_key) DO UPDATE SET peer = EXCLUDED.peer, last_id = EXCLUDED.last_id")) {
-            upsert.setString(1, NameRule.key(message.from()));
-            upsert.setString(2, NameRule.key(message.to()));
-            upsert.setString(3, message.to());
-            upsert.setLong(4, message.id());
-            upsert.setString(5, NameRule.key(message.to()));
-            upsert.setString(6, NameRule.key(message.from()));
-            upsert.setString(7, message.from());
-            upsert.setLong(8, message.id());
-            upsert.executeUpdate();
+            for (Send send : sends) {
+                String idempotencyKey = send.clientId() == null ? null : NameRule.key(send.from()) + "/" + send.clientId();
+                Optional<DirectMessage> earlier = idempotencyKey == null ? Optional.empty()
+                        : Optional.ofNullable(createdHere.get(idempotencyKey))
+                                .or(() -> findByClientId(connection, send.from(), send.clientId()));
+                if (earlier.isPresent()) {
+                    results.add(new Sent(earlier.get(), false));
+                    continue;
+                }
+                DirectMessage message = new DirectMessage(++position, send.from(), send.to(), send.text(), now);
+                insert.setLong(1, message.id());
+                insert.setString(2, message.from());
+                insert.setString(3, NameRule.key(message.from()));
+                insert.setString(4, message.to());
+                insert.setString(5, NameRule.key(message.to()));
+                insert.setString(6, message.text());
+                insert.setString(7, send.clientId());
+                insert.setTimestamp(8, Timestamp.from(now));
+                insert.executeUpdate();
+                upsert.setString(1, NameRule.key(message.from()));
+                upsert.setString(2, NameRule.key(message.to()));
+                upsert.setString(3, message.to());
+                upsert.setLong(4, message.id());
+                upsert.setString(5, NameRule.key(message.to()));
+                upsert.setString(6, NameRule.key(message.from()));
+                upsert.setString(7, message.from());
+                upsert.setLong(8, message.id());
+                upsert.executeUpdate();
+                if (idempotencyKey != null) {
+                    createdHere.put(idempotencyKey, message);
+                }
+                results.add(new Sent(message, true));
+            }
         }
-        LogHead.advance(connection, message.id());
-        return new Sent(message, true);
+        LogHead.advance(connection, position);
+        return results;
     }
 
-    private static Optional<DirectMessage> findByClientId(Connection connection, String from, String clientId)
-            throws SQLException {
+    private static Optional<DirectMessage> findByClientId(Connection connection, String from, String clientId) {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM direct_messages m WHERE m.from_key = ? AND m.client_id = ?")) {
             query.setString(1, NameRule.key(from));
             query.setString(2, clientId);
             return read(query).stream().findFirst();
+        } catch (SQLException e) {
+            throw new StorageException("cannot look up clientId", e);
         }
     }
 

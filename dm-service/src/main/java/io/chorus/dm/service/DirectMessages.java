@@ -6,33 +6,43 @@ import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.BusPublisher;
 import io.chorus.common.bus.Topics;
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.log.GroupCommit;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.MessageText;
 import io.chorus.common.naming.NameRule;
+import io.chorus.dm.config.DmConfig;
 import io.chorus.dm.repository.DirectMessageRepository;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 /**
- * Sending a DM: the rules, the durable write, then the bus. A send returns only after its
- * transaction committed, so a 201 stands on a stored message. Concurrent sends may reach the bus
- * out of id order (each publishes after its own commit); gateways order and gap-fill by id from
- * the log, as they must anyway with several dm-service replicas.
+ * Sending a DM: the rules, the durable write with group commit (concurrent sends share one
+ * transaction), then the bus, in id order. A send returns only after its transaction committed,
+ * so a 201 stands on a stored message. Gateways still order and gap-fill by id from the log, as
+ * they must with several dm-service replicas.
  */
 @ApplicationScoped
 public class DirectMessages {
 
-    private final DirectMessageRepository repository;
     private final UserDirectory directory;
     private final BusPublisher bus;
     private final ObjectMapper json;
+    private final GroupCommit<Send, Sent> log;
 
     public DirectMessages(DirectMessageRepository repository, UserDirectory directory, BusPublisher bus,
-                          ObjectMapper json) {
-        this.repository = repository;
+                          ObjectMapper json, DmConfig config) {
         this.directory = directory;
         this.bus = bus;
         this.json = json;
+        this.log = new GroupCommit<>("dm-log", repository::append, this::publish, config.maxBatch(), config.maxPending());
+    }
+
+    @PreDestroy
+    void close() {
+        log.close();
     }
 
     /** @param authorization the sender's own header, forwarded to user-service to look the peer up */
@@ -43,11 +53,19 @@ public class DirectMessages {
             throw ProblemException.invalid("a direct message needs someone else to send it to");
         }
         String to = directory.canonicalName(peer, authorization);
-        Sent sent = repository.append(new Send(from, to, validText, validClientId));
-        if (sent.created()) {
-            bus.publish(new BusMessage(Topics.dm(to), serialize(sent)));
+        try {
+            return log.append(new Send(from, to, validText, validClientId)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("interrupted; retry with the same clientId");
         }
-        return sent;
+    }
+
+    private void publish(List<Sent> batch) {
+        batch.stream().filter(Sent::created)
+                .forEach(sent -> bus.publish(new BusMessage(Topics.dm(sent.message().to()), serialize(sent))));
     }
 
     private String serialize(Sent sent) {

@@ -293,6 +293,31 @@ class DirectMessageResourceTest {
     }
 
     @Test
+    void concurrentRetriesOfOneClientIdStoreOneMessage() throws Exception {
+        String alice = user("alice");
+        String bob = user("bob");
+        long before = head();
+        List<Future<Response>> sent = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                sent.add(clients.submit(() -> post(alice, bob, "{\"text\":\"only once\",\"clientId\":\"retry-1\"}")));
+            }
+        }
+        Set<Long> ids = new TreeSet<>();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Response> answer : sent) {
+            Response response = answer.get(60, TimeUnit.SECONDS);
+            statuses.add(response.statusCode());
+            ids.add(response.jsonPath().getLong("id"));
+        }
+        assertEquals(1, ids.size(), "every retry answers with the same message");
+        assertEquals(1, statuses.stream().filter(status -> status == 201).count(), "one was created: " + statuses);
+        assertEquals(7, statuses.stream().filter(status -> status == 200).count(), "the rest found it: " + statuses);
+        assertEquals(1, head() - before, "one message stored");
+        assertEquals(List.of("only once"), texts(alice, bob));
+    }
+
+    @Test
     void publishesEachDmOnTheRecipientsTopicAsTheApiShowsIt() throws Exception {
         String alice = user("alice");
         String bob = user("BOB");

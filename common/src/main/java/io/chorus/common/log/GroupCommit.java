@@ -1,0 +1,124 @@
+package io.chorus.common.log;
+
+import io.chorus.common.error.ProblemException;
+import io.chorus.common.error.StorageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit for a log (history-service's group log, dm-service's DM log). Appends queue here;
+ * one writer thread takes everything waiting (up to maxBatch) and commits it in a single
+ * transaction, so under load many appends share one fsync instead of paying one each. An
+ * append's future completes only after its transaction committed: that is what a 201 stands on.
+ * Then the committed batch is handed on in position order (to publish it on the bus).
+ *
+ * @param <A> an append, already validated
+ * @param <R> its result (the stored entry, or the earlier one a repeated clientId names)
+ */
+public final class GroupCommit<A, R> implements AutoCloseable {
+
+    /** Commits a batch in one transaction under the log's head lock; one result per append, in order. */
+    @FunctionalInterface
+    public interface Batch<A, R> {
+        List<R> commit(List<A> appends);
+    }
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+
+    private final String name;
+    private final Batch<A, R> batch;
+    private final Consumer<List<R>> committed;
+    private final int maxBatch;
+    private final BlockingQueue<Pending<A, R>> pending;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /** @param committed told of each committed batch's results, in position order, after the commit */
+    public GroupCommit(String name, Batch<A, R> batch, Consumer<List<R>> committed, int maxBatch, int maxPending) {
+        this.name = name;
+        this.batch = batch;
+        this.committed = committed;
+        this.maxBatch = maxBatch;
+        this.pending = new ArrayBlockingQueue<>(maxPending);
+        this.writer = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
+    }
+
+    public CompletableFuture<R> append(A append) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (closed || !pending.offer(new Pending<>(append, result))) {
+            result.completeExceptionally(ProblemException.unavailable(name + " is overloaded; retry shortly"));
+        }
+        return result;
+    }
+
+    private void writeLoop() {
+        List<Pending<A, R>> taken = new ArrayList<>(maxBatch);
+        while (true) {
+            Pending<A, R> first;
+            try {
+                // Wakes up now and then so that close() is noticed without interrupting a commit.
+                first = pending.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == null) {
+                if (closed) {
+                    break;
+                }
+                continue;
+            }
+            taken.add(first);
+            pending.drainTo(taken, maxBatch - 1);
+            commit(taken);
+            taken.clear();
+        }
+        failRemaining();
+    }
+
+    private void commit(List<Pending<A, R>> taken) {
+        List<R> results;
+        try {
+            results = batch.commit(taken.stream().map(Pending::append).toList());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: could not commit %d appends; they fail and may be retried", name, taken.size());
+            RuntimeException failure = e instanceof StorageException ? e : new StorageException("append failed", e);
+            taken.forEach(p -> p.result().completeExceptionally(failure));
+            return;
+        }
+        for (int i = 0; i < taken.size(); i++) {
+            taken.get(i).result().complete(results.get(i));
+        }
+        try {
+            committed.accept(results);
+        } catch (RuntimeException e) {
+            // Committed is committed: gateways catch up from the log even if the bus never hears of it.
+            LOG.warnf(e, "%s: committed, but handing the batch on failed", name);
+        }
+    }
+
+    private void failRemaining() {
+        Pending<A, R> left;
+        while ((left = pending.poll()) != null) {
+            left.result().completeExceptionally(ProblemException.unavailable(name + " is shutting down; retry"));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Pending<A, R>(A append, CompletableFuture<R> result) {
+    }
+}
