@@ -317,8 +317,25 @@ class DirectMessageResourceTest {
         assertEquals(List.of("only once"), texts(alice, bob));
     }
 
+    /**
+     * A ZeroMQ PUB drops what it sends before the SUB's subscription has reached it (the slow
+     * joiner): wait until the bus carries a message at all before asserting on a particular one.
+     */
+    private void awaitBusCarriesMessages() throws InterruptedException {
+        String from = user("warm");
+        String to = user("up");
+        for (int attempt = 0; attempt < 40; attempt++) {
+            send(from, to, "warm-up " + attempt);
+            if (bus.poll(500, TimeUnit.MILLISECONDS) != null) {
+                return;
+            }
+        }
+        throw new AssertionError("nothing reached the bus in 20 s");
+    }
+
     @Test
     void publishesEachDmOnTheRecipientsTopicAsTheApiShowsIt() throws Exception {
+        awaitBusCarriesMessages();
         String alice = user("alice");
         String bob = user("BOB");
         String body = post(alice, bob, "{\"text\":\"on the bus\"}").then().statusCode(201).extract().asString();
