@@ -16,10 +16,6 @@ public record GroupLogEntry(long id, String kind, String group, String sender, S
     public static final String JOINED = "member-joined";
     public static final String LEFT = "member-left";
 
-    public static boolean isKind(String kind) {
-        return MESSAGE.equals(kind) || JOINED.equals(kind) || LEFT.equals(kind);
-    }
-
     @JsonIgnore
     public boolean isMembership() {
         return JOINED.equals(kind) || LEFT.equals(kind);
