@@ -32,6 +32,13 @@ public class BusPublisher implements AutoCloseable {
     private static final BusMessage STOP = new BusMessage("", "");
     private static final Pattern TCP_HOST = Pattern.compile("tcp://(.+):\\d+");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[.*]|\\*");
+    /**
+     * JeroMQ 0.6.0 leaves a few percent of fresh outgoing connections TCP-connected but never
+     * handshaken (a selector race in its poller, zeromq/jeromq#1022): the peer's subscriptions
+     * never arrive and everything sent is dropped until the handshake timer gives up and
+     * reconnects, 30 s by default. A short timer turns that stall into about a second.
+     */
+    static final int HANDSHAKE_TIMEOUT_MS = 1000;
 
     private final List<String> endpoints;
     private final BlockingQueue<BusMessage> outbox;
@@ -90,6 +97,7 @@ public class BusPublisher implements AutoCloseable {
             socket.setLinger(1000);
             // Past this many queued messages per peer ZeroMQ drops; gap-filling covers it.
             socket.setSndHWM(100_000);
+            socket.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);
             endpoints.stream().filter(endpoint -> !unresolved.contains(endpoint)).forEach(socket::connect);
             connected = true;
             while (!Thread.currentThread().isInterrupted()) {

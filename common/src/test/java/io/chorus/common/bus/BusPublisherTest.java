@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -32,6 +33,34 @@ class BusPublisherTest {
                 assertEquals("{\"id\":1}", sink.recvStr(0));
                 assertTrue(publisher.isConnected());
                 assertEquals(java.util.Set.of(unresolvable), publisher.unresolved());
+            }
+        }
+    }
+
+    /**
+     * Without a short handshake timer, about one fresh connection in twenty-five stays silent for
+     * 30 s (see {@link BusPublisher#HANDSHAKE_TIMEOUT_MS}); across 60 fresh publishers that shows.
+     */
+    @Test
+    void everyFreshConnectionCarriesMessagesWithinSeconds() {
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket sink = context.createSocket(SocketType.SUB);
+            sink.subscribe(new byte[0]);
+            sink.setReceiveTimeOut(50);
+            int port = sink.bindToRandomPort("tcp://127.0.0.1");
+            for (int connection = 0; connection < 60; connection++) {
+                try (BusPublisher publisher = new BusPublisher(List.of("tcp://127.0.0.1:" + port), 100)) {
+                    String expected = "{\"connection\":" + connection + "}";
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    boolean arrived = false;
+                    while (!arrived && System.nanoTime() < deadline) {
+                        publisher.publish(new BusMessage("group/g", expected));
+                        byte[] topic = sink.recv(0);
+                        // Drains what earlier publishers' lingering sends left behind.
+                        arrived = topic != null && expected.equals(sink.recvStr(0));
+                    }
+                    assertTrue(arrived, "connection " + connection + " carried nothing for 5 s");
+                }
             }
         }
     }
