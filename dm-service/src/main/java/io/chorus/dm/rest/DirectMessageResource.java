@@ -1,6 +1,7 @@
 package io.chorus.dm.rest;
 
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.log.Appended;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
@@ -8,7 +9,6 @@ import io.chorus.common.paging.PageLimit;
 import io.chorus.dm.repository.DirectMessageRepository;
 import io.chorus.dm.service.Conversation;
 import io.chorus.dm.service.DirectMessages;
-import io.chorus.dm.service.Sent;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.GET;
@@ -55,8 +55,8 @@ public class DirectMessageResource {
         if (request == null) {
             throw ProblemException.invalid("a JSON body {\"text\"} is required");
         }
-        Sent sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
-        return Response.status(sent.created() ? 201 : 200).entity(sent.message()).build();
+        Appended<DirectMessage> sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
+        return Response.status(sent.created() ? 201 : 200).entity(sent.entry()).build();
     }
 
     /** Newest first; {@code before} takes the lastMessage id of the last conversation already shown. */

@@ -1,9 +1,10 @@
 package io.chorus.dm.rest;
 
-import io.chorus.common.error.ProblemException;
-import io.chorus.common.message.Cursor;
+import io.chorus.common.log.LogEntries;
+import io.chorus.common.log.LogPosition;
+import io.chorus.common.log.LogQuery;
+import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
-import io.chorus.common.paging.PageLimit;
 import io.chorus.dm.repository.DirectMessageRepository;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.GET;
@@ -15,7 +16,8 @@ import java.util.List;
 
 /**
  * The whole DM log, read by gateways (not on the public paths): to replay what a resuming
- * subscriber missed, and to fill a gap the bus left.
+ * subscriber missed, and to fill a gap the bus left. The same contract as history-service's
+ * {@code /internal/messages}.
  */
 @Path("/internal/dms")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,26 +32,19 @@ public class DmLogResource {
 
     /** DMs after {@code after}, oldest first: those {@code user} sent or received, or every one with {@code all=true}. */
     @GET
-    public DirectMessageResource.Page after(@QueryParam("after") String after, @QueryParam("user") String user,
-                                            @QueryParam("all") boolean all, @QueryParam("limit") String limit) {
-        Long position = Cursor.parseOrNull(after, "after");
-        int pageLimit = PageLimit.parse(limit, DirectMessageResource.DEFAULT_LIMIT, DirectMessageResource.MAX_LIMIT);
-        if (!all && (user == null || user.isBlank())) {
-            throw ProblemException.invalid("name a user, or ask for all=true");
+    public LogEntries<DirectMessage> after(@QueryParam("after") String after, @QueryParam("user") String user,
+                                           @QueryParam("all") boolean all, @QueryParam("limit") String limit) {
+        LogQuery query = LogQuery.parse(after, limit, all, user != null && !user.isBlank(), "user");
+        if (!query.all() && !NameRule.isValid(user)) {
+            // No such name can have sent or received anything.
+            return new LogEntries<>(List.of());
         }
-        if (!all && !NameRule.isValid(user)) {
-            return new DirectMessageResource.Page(List.of());
-        }
-        return new DirectMessageResource.Page(messages.after(position == null ? 0 : position, all ? null : user,
-                pageLimit));
+        return new LogEntries<>(messages.after(query.after(), query.all() ? null : user, query.limit()));
     }
 
     @GET
     @Path("/head")
-    public Head head() {
-        return new Head(messages.head());
-    }
-
-    public record Head(long position) {
+    public LogPosition head() {
+        return new LogPosition(messages.head());
     }
 }

@@ -6,8 +6,10 @@ import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.BusPublisher;
 import io.chorus.common.bus.Topics;
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.log.Appended;
 import io.chorus.common.log.GroupCommit;
 import io.chorus.common.message.ClientId;
+import io.chorus.common.message.DirectMessage;
 import io.chorus.common.message.MessageText;
 import io.chorus.common.naming.NameRule;
 import io.chorus.dm.config.DmConfig;
@@ -30,7 +32,7 @@ public class DirectMessages {
     private final UserDirectory directory;
     private final BusPublisher bus;
     private final ObjectMapper json;
-    private final GroupCommit<Send, Sent> log;
+    private final GroupCommit<Send, Appended<DirectMessage>> log;
 
     public DirectMessages(DirectMessageRepository repository, UserDirectory directory, BusPublisher bus,
                           ObjectMapper json, DmConfig config) {
@@ -46,7 +48,7 @@ public class DirectMessages {
     }
 
     /** @param authorization the sender's own header, forwarded to user-service to look the peer up */
-    public Sent send(String from, String peer, String text, String clientId, String authorization) {
+    public Appended<DirectMessage> send(String from, String peer, String text, String clientId, String authorization) {
         String validText = MessageText.require(text);
         String validClientId = ClientId.requireValidOrNull(clientId);
         if (NameRule.key(from).equals(NameRule.key(peer))) {
@@ -63,14 +65,14 @@ public class DirectMessages {
         }
     }
 
-    private void publish(List<Sent> batch) {
-        batch.stream().filter(Sent::created)
-                .forEach(sent -> bus.publish(new BusMessage(Topics.dm(sent.message().to()), serialize(sent))));
+    private void publish(List<Appended<DirectMessage>> batch) {
+        batch.stream().filter(Appended::created)
+                .forEach(sent -> bus.publish(new BusMessage(Topics.dm(sent.entry().to()), serialize(sent))));
     }
 
-    private String serialize(Sent sent) {
+    private String serialize(Appended<DirectMessage> sent) {
         try {
-            return json.writeValueAsString(sent.message());
+            return json.writeValueAsString(sent.entry());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

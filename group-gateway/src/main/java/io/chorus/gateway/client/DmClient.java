@@ -1,11 +1,12 @@
 package io.chorus.gateway.client;
 
+import io.chorus.common.log.LogEntries;
+import io.chorus.common.log.LogPosition;
 import io.chorus.common.message.DirectMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
-import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** dm-service's internal API: the DM log, for replay and gap filling. */
@@ -15,15 +16,12 @@ public interface DmClient {
 
     /** DMs after a position that the user sent or received. */
     @GET
-    Uni<Page> afterFor(@QueryParam("after") long after, @QueryParam("user") String user, @QueryParam("limit") int limit);
+    Uni<LogEntries<DirectMessage>> afterFor(@QueryParam("after") long after, @QueryParam("user") String user, @QueryParam("limit") int limit);
 
     @GET
-    Page afterAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
+    LogEntries<DirectMessage> afterAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
 
     @GET
     @Path("/head")
-    HistoryClient.Head head();
-
-    record Page(List<DirectMessage> messages) {
-    }
+    LogPosition head();
 }

@@ -1,5 +1,7 @@
 package io.chorus.gateway.client;
 
+import io.chorus.common.log.LogEntries;
+import io.chorus.common.log.LogPosition;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.smallrye.mutiny.Uni;
@@ -42,17 +44,17 @@ public interface HistoryClient {
 
     @GET
     @Path("/messages")
-    Uni<Entries> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
+    Uni<LogEntries<GroupLogEntry>> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
                          @QueryParam("limit") int limit);
 
     @GET
     @Path("/messages")
-    Entries afterInAll(@QueryParam("after") long after, @QueryParam("all") boolean all,
+    LogEntries<GroupLogEntry> afterInAll(@QueryParam("after") long after, @QueryParam("all") boolean all,
                        @QueryParam("membership") boolean membershipOnly, @QueryParam("limit") int limit);
 
     @GET
     @Path("/messages/head")
-    Head head();
+    LogPosition head();
 
     record PostBody(String text, String clientId) {
     }
@@ -60,10 +62,4 @@ public interface HistoryClient {
     record Page(List<GroupMessage> messages) {
     }
 
-    /** Entries of the group log, every kind. */
-    record Entries(List<GroupLogEntry> entries) {
-    }
-
-    record Head(long position) {
-    }
 }

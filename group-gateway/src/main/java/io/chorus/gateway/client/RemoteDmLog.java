@@ -23,13 +23,13 @@ public class RemoteDmLog implements LogFollower.Source {
 
     @Override
     public List<LiveEvent> after(long position, int limit) {
-        return dms.afterAll(position, true, limit).messages().stream().map(json::event).toList();
+        return dms.afterAll(position, true, limit).entries().stream().map(json::event).toList();
     }
 
     /** DMs the user sent or received after a position, oldest first, at most {@code max}, without blocking. */
     public Uni<List<LiveEvent>> replay(String user, long after, int max) {
         return LogPages.collect(after, max, position -> dms.afterFor(position, user, LogPages.PAGE)
-                        .map(page -> page.messages().stream().map(json::event).toList()))
+                        .map(page -> page.entries().stream().map(json::event).toList()))
                 .onFailure().transform(e -> Upstream.translate("dm-service", e));
     }
 }

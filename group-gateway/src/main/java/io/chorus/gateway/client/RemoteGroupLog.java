@@ -1,5 +1,7 @@
 package io.chorus.gateway.client;
 
+import io.chorus.common.log.LogEntries;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.MembershipFeed;
@@ -48,7 +50,7 @@ public class RemoteGroupLog implements LogFollower.Source {
                 .onFailure().transform(e -> Upstream.translate("history-service", e));
     }
 
-    private List<LiveEvent> events(HistoryClient.Entries page) {
+    private List<LiveEvent> events(LogEntries<GroupLogEntry> page) {
         return page.entries().stream().map(json::event).toList();
     }
 }

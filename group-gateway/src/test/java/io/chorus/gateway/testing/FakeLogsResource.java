@@ -74,7 +74,7 @@ public class FakeLogsResource implements QuarkusTestResourceLifecycleManager {
         } else if (path.equals("/internal/dms/head")) {
             respond(exchange, 200, mapper.createObjectNode().put("position", 0));
         } else if (path.startsWith("/internal/dms")) {
-            respond(exchange, 200, mapper.createObjectNode().set("messages", mapper.createArrayNode()));
+            respond(exchange, 200, mapper.createObjectNode().set("entries", mapper.createArrayNode()));
         } else {
             respond(exchange, 404, mapper.createObjectNode().put("status", 404));
         }

@@ -1,8 +1,9 @@
 package io.chorus.history.rest;
 
-import io.chorus.common.message.Cursor;
+import io.chorus.common.log.LogEntries;
+import io.chorus.common.log.LogPosition;
+import io.chorus.common.log.LogQuery;
 import io.chorus.common.message.GroupLogEntry;
-import io.chorus.common.paging.PageLimit;
 import io.chorus.history.repository.MessageRepository;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.GET;
@@ -15,7 +16,7 @@ import java.util.List;
 /**
  * The whole group log, every kind of entry, read by gateways: to fill a gap the bus left, to
  * replay what a resuming subscriber missed across all its groups, and (membership only) to
- * rebuild who belongs where at start.
+ * rebuild who belongs where at start. The same contract as dm-service's {@code /internal/dms}.
  */
 @Path("/internal/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,27 +30,20 @@ public class LogResource {
     }
 
     /**
-     * Entries after {@code after}, oldest first; only the named groups when any {@code group} is
-     * given; only joins and leaves with {@code membership=true}.
+     * Entries after {@code after}, oldest first: of the named groups (any number of {@code group}),
+     * or of every group with {@code all=true}; only joins and leaves with {@code membership=true}.
      */
     @GET
-    public Entries after(@QueryParam("after") String after, @QueryParam("group") List<String> groups,
-                         @QueryParam("all") boolean all, @QueryParam("membership") boolean membership,
-                         @QueryParam("limit") String limit) {
-        Long position = Cursor.parseOrNull(after, "after");
-        return new Entries(messages.after(position == null ? 0 : position, all ? null : groups, membership,
-                PageLimit.parse(limit, GroupHistoryResource.DEFAULT_LIMIT, GroupHistoryResource.MAX_LIMIT)));
+    public LogEntries<GroupLogEntry> after(@QueryParam("after") String after, @QueryParam("group") List<String> groups,
+                                           @QueryParam("all") boolean all, @QueryParam("membership") boolean membership,
+                                           @QueryParam("limit") String limit) {
+        LogQuery query = LogQuery.parse(after, limit, all, !groups.isEmpty(), "group");
+        return new LogEntries<>(messages.after(query.after(), query.all() ? null : groups, membership, query.limit()));
     }
 
     @GET
     @Path("/head")
-    public Head head() {
-        return new Head(messages.head());
-    }
-
-    public record Head(long position) {
-    }
-
-    public record Entries(List<GroupLogEntry> entries) {
+    public LogPosition head() {
+        return new LogPosition(messages.head());
     }
 }

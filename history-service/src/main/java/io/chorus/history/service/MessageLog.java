@@ -3,7 +3,9 @@ package io.chorus.history.service;
 import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.BusPublisher;
 import io.chorus.common.bus.Topics;
+import io.chorus.common.log.Appended;
 import io.chorus.common.log.GroupCommit;
+import io.chorus.common.message.GroupLogEntry;
 import io.chorus.history.repository.MessageRepository;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +20,7 @@ public class MessageLog implements AutoCloseable {
 
     private final BusPublisher bus;
     private final Function<Object, String> json;
-    private final GroupCommit<Append, Appended> commit;
+    private final GroupCommit<Append, Appended<GroupLogEntry>> commit;
 
     public MessageLog(MessageRepository repository, BusPublisher bus, Function<Object, String> json,
                       int maxBatch, int maxPending) {
@@ -27,13 +29,13 @@ public class MessageLog implements AutoCloseable {
         this.commit = new GroupCommit<>("history", repository::append, this::publish, maxBatch, maxPending);
     }
 
-    public CompletableFuture<Appended> append(Append append) {
+    public CompletableFuture<Appended<GroupLogEntry>> append(Append append) {
         return commit.append(append);
     }
 
     // Messages go out as the API shows them (gateways use those bytes as the event data); joins
     // and leaves as log entries. Either way the position orders them on every gateway.
-    private void publish(List<Appended> results) {
+    private void publish(List<Appended<GroupLogEntry>> results) {
         results.stream()
                 .filter(Appended::created)
                 .map(Appended::entry)

@@ -1,0 +1,100 @@
+package io.chorus.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The internal log API both logs serve (history-service's {@code /internal/messages}, dm-service's
+ * {@code /internal/dms}), as gateways rely on it: {@code GET <log>?after=&limit=&<filter>=|all=true}
+ * answers {@code {"entries":[...]}} oldest first, each entry's {@code id} its position, and
+ * {@code GET <log>/head} answers {@code {"position":N}}. Each service's test extends this with
+ * how to append to its log and what its filter is.
+ */
+public abstract class LogApiContract {
+
+    /** The log's path, such as {@code /internal/dms}. */
+    protected abstract String logPath();
+
+    /** The query parameter that narrows a read to one scope ({@code group}, {@code user}). */
+    protected abstract String filterParameter();
+
+    /** A scope no entry belongs to yet: a new group, a new user. */
+    protected abstract String newScope();
+
+    /** Appends an entry through the service's API that a read filtered to {@code scope} shows; its position. */
+    protected abstract long append(String scope, String text);
+
+    private long head() {
+        return given().get(logPath() + "/head").then().statusCode(200).extract().jsonPath().getLong("position");
+    }
+
+    private RequestSpecification after(long position) {
+        return given().queryParam("after", position);
+    }
+
+    private List<Long> ids(RequestSpecification read) {
+        return read.get(logPath()).then().statusCode(200).contentType("application/json")
+                .extract().jsonPath().getList("entries.id", Long.class);
+    }
+
+    @Test
+    void headIsTheNewestPositionAndNothingFollowsIt() {
+        long position = append(newScope(), "newest");
+        assertEquals(position, head());
+        after(position).queryParam("all", true).get(logPath()).then().statusCode(200).body("entries", hasSize(0));
+    }
+
+    @Test
+    void allReadsEveryEntryAfterAPositionOldestFirstWithContiguousPositions() {
+        String a = newScope();
+        String b = newScope();
+        long start = head();
+        long first = append(a, "one");
+        long second = append(b, "two");
+        long third = append(a, "three");
+        assertEquals(List.of(start + 1, start + 2, start + 3), List.of(first, second, third));
+        assertEquals(List.of(first, second, third), ids(after(start).queryParam("all", true)));
+        assertEquals(List.of(second, third), ids(after(first).queryParam("all", true)));
+    }
+
+    @Test
+    void aFilterReadsOnlyItsScope() {
+        String a = newScope();
+        String b = newScope();
+        long start = head();
+        long first = append(a, "in a");
+        append(b, "in b");
+        long third = append(a, "in a again");
+        assertEquals(List.of(first, third), ids(after(start).queryParam(filterParameter(), a)));
+        assertEquals(List.of(), ids(after(start).queryParam(filterParameter(), newScope())));
+    }
+
+    @Test
+    void aLimitCapsThePageAndPagingOnFromItsLastIdReadsTheRest() {
+        String scope = newScope();
+        long start = head();
+        long first = append(scope, "one");
+        long second = append(scope, "two");
+        long third = append(scope, "three");
+        assertEquals(List.of(first, second), ids(after(start).queryParam(filterParameter(), scope).queryParam("limit", 2)));
+        assertEquals(List.of(third), ids(after(second).queryParam(filterParameter(), scope).queryParam("limit", 2)));
+        after(start).queryParam("all", true).queryParam("limit", 1).get(logPath())
+                .then().statusCode(200).body("entries", hasSize(1)).body("entries[0].id", equalTo((int) first));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"after=0", "limit=5", "after=abc&all=true", "after=-1&all=true", "after=1.5&all=true",
+            "limit=0&all=true", "limit=1001&all=true", "limit=ten&all=true"})
+    void refusesABadReadWithAProblem(String query) {
+        given().get(logPath() + "?" + query).then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400));
+    }
+}
