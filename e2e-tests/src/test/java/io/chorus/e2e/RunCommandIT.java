@@ -1,5 +1,6 @@
 package io.chorus.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,12 @@ class RunCommandIT {
             history.destroyForcibly();
             history.onExit().get(10, TimeUnit.SECONDS);
             assertFastUnavailable(run, run.url("GATEWAY_1"), group, token, "killed-1");
+            // The gateway's readiness reports the outage (its log ticker notices within about a second).
+            await("the gateway's readiness reports history-service unreachable").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        HttpResponse<String> ready = run.call(run.url("GATEWAY"), "GET", "/q/health/ready", null, null);
+                        return ready.statusCode() == 503 && ready.body().contains("\"history-service\":\"unreachable\"");
+                    });
             assertTrue(run.isReady("USER"), "user-service keeps serving");
             run.awaitRestarted("HISTORY", history, () -> run.service("history-service"));
             HttpResponse<String> retried = postMessage(run, run.url("GATEWAY"), group, token, "killed-1");

@@ -2,8 +2,8 @@ package io.chorus.gateway.stream;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /** The periodic work of the live path: catching up with the logs, and heartbeats. */
@@ -14,7 +14,8 @@ public class LogTicker {
 
     private final Logs logs;
     private final Fanout fanout;
-    private final Set<String> failing = new HashSet<>();
+    /** Services whose last catch-up failed: readiness reports them. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     public LogTicker(Logs logs, Fanout fanout) {
         this.logs = logs;
@@ -30,6 +31,11 @@ public class LogTicker {
     @Scheduled(every = "${gateway.stream.heartbeat:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
         fanout.heartbeat();
+    }
+
+    /** False while the last catch-up with this service's log failed (checked every second). */
+    public boolean reaches(String service) {
+        return !failing.contains(service);
     }
 
     private synchronized void catchUp(String service, LogFollower follower) {
