@@ -48,7 +48,8 @@ class RunCommandIT {
             await("the gateway's readiness reports history-service unreachable").atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(100)).until(() -> {
                         HttpResponse<String> ready = run.call(run.url("GATEWAY"), "GET", "/q/health/ready", null, null);
-                        return ready.statusCode() == 503 && ready.body().contains("\"history-service\":\"unreachable\"");
+                        return ready.statusCode() == 503 && "unreachable".equals(JsonPath.from(ready.body())
+                                .getString("checks.find { it.name == 'upstream-services' }.data.'history-service'"));
                     });
             assertTrue(run.isReady("USER"), "user-service keeps serving");
             run.awaitRestarted("HISTORY", history, () -> run.service("history-service"));

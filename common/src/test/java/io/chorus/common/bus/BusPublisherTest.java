@@ -16,9 +16,7 @@ class BusPublisherTest {
     @Test
     void keepsPublishingWhenOneEndpointDoesNotResolveYet() {
         try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket sink = context.createSocket(SocketType.SUB);
-            sink.subscribe(new byte[0]);
-            sink.setReceiveTimeOut(200);
+            ZMQ.Socket sink = sink(context, 200);
             int port = sink.bindToRandomPort("tcp://127.0.0.1");
             String unresolvable = "tcp://no-such-gateway.invalid:5557";
             try (BusPublisher publisher = new BusPublisher(List.of(unresolvable, "tcp://127.0.0.1:" + port), 100)) {
@@ -44,9 +42,7 @@ class BusPublisherTest {
     @Test
     void everyFreshConnectionCarriesMessagesWithinSeconds() {
         try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket sink = context.createSocket(SocketType.SUB);
-            sink.subscribe(new byte[0]);
-            sink.setReceiveTimeOut(50);
+            ZMQ.Socket sink = sink(context, 50);
             int port = sink.bindToRandomPort("tcp://127.0.0.1");
             for (int connection = 0; connection < 60; connection++) {
                 try (BusPublisher publisher = new BusPublisher(List.of("tcp://127.0.0.1:" + port), 100)) {
@@ -63,5 +59,13 @@ class BusPublisherTest {
                 }
             }
         }
+    }
+
+    /** A SUB socket taking every topic, as a gateway's proxy would, with a receive timeout. */
+    private static ZMQ.Socket sink(ZContext context, int receiveTimeoutMillis) {
+        ZMQ.Socket sink = context.createSocket(SocketType.SUB);
+        sink.subscribe(new byte[0]);
+        sink.setReceiveTimeOut(receiveTimeoutMillis);
+        return sink;
     }
 }
