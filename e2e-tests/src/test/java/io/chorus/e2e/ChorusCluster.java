@@ -112,7 +112,7 @@ public final class ChorusCluster implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (the test command does)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(ServerCpus.pinned(List.of(java, "-Xmx256m", "-jar", jar.toString())))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
         Map<String, String> env = builder.environment();

@@ -384,6 +384,7 @@ class GatewayBenchmark {
         out.append("- when: ").append(Instant.now()).append('\n');
         out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(cpuModel()).append(", everything on loopback\n");
+        out.append("- cores: ").append(ServerCpus.describe()).append('\n');
         out.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(" (services: -Xmx256m, as ChorusCluster starts them)\n");
         out.append("- sizes: posters ").append(POSTERS).append(", posts ").append(POSTS).append(", subscribers ")

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,7 +53,7 @@ final class NchanServer implements AutoCloseable {
             int port = freePort();
             Path conf = prefix.resolve("conf/nginx.conf");
             Files.writeString(conf, Files.readString(config).replace("NCHAN_PORT", String.valueOf(port)));
-            Process master = new ProcessBuilder(NGINX.toString(), "-p", prefix + "/", "-c", conf.toString())
+            Process master = new ProcessBuilder(ServerCpus.pinned(List.of(NGINX.toString(), "-p", prefix + "/", "-c", conf.toString())))
                     .redirectErrorStream(true)
                     .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
                     .start();
