@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -378,11 +379,20 @@ class GatewayBenchmark {
         };
     }
 
+    /** Every CPU of the machine, not only those this (possibly pinned) JVM may use. */
+    private static long onlineCpus() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("processor")).count();
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
     private String report(List<Throughput> throughputs, List<Fanout> fanouts, boolean withNchan) {
         StringBuilder out = new StringBuilder();
         out.append("# Chorus benchmark results\n\n");
         out.append("- when: ").append(Instant.now()).append('\n');
-        out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+        out.append("- machine: ").append(onlineCpus()).append(" cores, ")
                 .append(cpuModel()).append(", everything on loopback\n");
         out.append("- cores: ").append(ServerCpus.describe()).append('\n');
         out.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')

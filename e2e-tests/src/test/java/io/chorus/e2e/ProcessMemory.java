@@ -48,11 +48,19 @@ final class ProcessMemory {
      */
     static long heapUsedAfterGc(long pid) {
         jcmd(pid, "GC.run");
-        Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-        if (!used.find()) {
+        // G1 prints one heap line; the serial collector (what a JVM on one CPU picks) prints one
+        // per generation. Either way the heap is the sum of those, without Metaspace's lines.
+        long usedKib = -1;
+        for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+            Matcher used = HEAP_USED.matcher(line);
+            if (used.find() && !line.contains("Metaspace") && !line.contains("class space")) {
+                usedKib = Math.max(usedKib, 0) + Long.parseLong(used.group(1));
+            }
+        }
+        if (usedKib < 0) {
             throw new IllegalStateException("jcmd GC.heap_info gave no 'used' figure for process " + pid);
         }
-        return Long.parseLong(used.group(1)) * 1024;
+        return usedKib * 1024;
     }
 
     private static String jcmd(long pid, String command) {

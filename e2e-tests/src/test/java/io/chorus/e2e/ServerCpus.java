@@ -27,6 +27,7 @@ final class ServerCpus {
 
     static String describe() {
         return CPUS.isBlank() ? "not pinned: client and servers share every core" : "servers on CPU " + CPUS
-                + " (taskset), the load tool on the others";
+                + " (taskset), the load tool on the others (this JVM sees " + Runtime.getRuntime().availableProcessors()
+                + "); a JVM on one CPU picks the serial collector";
     }
 }
