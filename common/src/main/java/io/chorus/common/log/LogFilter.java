@@ -2,6 +2,7 @@ package io.chorus.common.log;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,7 +16,8 @@ public record LogFilter(String condition, List<Object> parameters) {
     public static final LogFilter ALL = new LogFilter("TRUE", List.of());
 
     public LogFilter {
-        parameters = List.copyOf(parameters);
+        // Not List.copyOf: a parameter may be null (SQL NULL).
+        parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
     }
 
     public static LogFilter where(String condition, Object... parameters) {

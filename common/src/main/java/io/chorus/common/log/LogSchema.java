@@ -32,13 +32,13 @@ public interface LogSchema<A, E> {
     E entry(long position, A append, Instant at);
 
     /**
-     * Where an append's clientId must be unique (the group log: per group and sender; DMs: per
-     * sender), as a key; null when the append has no clientId.
+     * The columns of the log's unique clientId index (the group log: group, sender, clientId;
+     * DMs: sender, clientId), each holding a string.
      */
-    String idempotencyKey(A append);
+    List<String> clientIdColumns();
 
-    /** The rows holding an earlier entry with this append's clientId. */
-    LogFilter sameClientId(A append);
+    /** An append's values for {@link #clientIdColumns()}, in order; null when it has no clientId. */
+    List<String> clientIdKey(A append);
 
     /** Writes the new entries, in position order, inside the append's transaction. */
     void insert(Connection connection, List<Created<A, E>> created) throws SQLException;

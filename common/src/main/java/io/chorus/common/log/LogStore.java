@@ -12,7 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -34,28 +34,29 @@ public final class LogStore<A, E> {
     /**
      * Appends a batch in one transaction (a group commit). The head's row lock serialises
      * writers, across replicas too, so positions are contiguous and commit in order, and no two
-     * appends with one clientId can both create an entry. One result per append, in order.
+     * appends with one clientId can both create an entry. The batch's clientIds are looked up in
+     * one query; a retry inside the batch is answered by the first copy. One result per append,
+     * in order.
      */
     public List<Appended<E>> append(List<A> appends) {
         return LogHead.inTransaction(dataSource, "append to " + schema.table(), connection -> {
             long position = LogHead.lock(connection);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            List<List<String>> keys = appends.stream().map(schema::clientIdKey).toList();
+            Map<List<String>, E> byClientId = storedWithClientIds(connection, keys);
             List<Appended<E>> results = new ArrayList<>(appends.size());
             List<LogSchema.Created<A, E>> created = new ArrayList<>();
-            // A retry inside the batch is answered by the first copy in that batch.
-            Map<String, E> createdHere = new HashMap<>();
-            for (A append : appends) {
-                String key = schema.idempotencyKey(append);
-                Optional<E> earlier = key == null ? Optional.empty()
-                        : Optional.ofNullable(createdHere.get(key)).or(() -> first(connection, schema.sameClientId(append)));
-                if (earlier.isPresent()) {
-                    results.add(new Appended<>(earlier.get(), false));
+            for (int i = 0; i < appends.size(); i++) {
+                List<String> key = keys.get(i);
+                E earlier = key == null ? null : byClientId.get(key);
+                if (earlier != null) {
+                    results.add(new Appended<>(earlier, false));
                     continue;
                 }
-                E entry = schema.entry(++position, append, now);
-                created.add(new LogSchema.Created<>(append, entry));
+                E entry = schema.entry(++position, appends.get(i), now);
+                created.add(new LogSchema.Created<>(appends.get(i), entry));
                 if (key != null) {
-                    createdHere.put(key, entry);
+                    byClientId.put(key, entry);
                 }
                 results.add(new Appended<>(entry, true));
             }
@@ -69,8 +70,7 @@ public final class LogStore<A, E> {
 
     /** Entries after a position that match the filter, oldest first, at most {@code limit}. */
     public List<E> after(long position, LogFilter filter, int limit) {
-        return query("SELECT " + schema.columns() + " FROM " + schema.table() + " WHERE id > ? AND (" + filter.condition()
-                + ") ORDER BY id ASC LIMIT ?", position, filter, limit);
+        return page(filter, null, position, limit);
     }
 
     /**
@@ -86,12 +86,25 @@ public final class LogStore<A, E> {
             bounded = bounded.and(LogFilter.where("id < ?", before));
         }
         boolean forward = after != null;
-        List<E> page = new ArrayList<>(query("SELECT " + schema.columns() + " FROM " + schema.table() + " WHERE "
-                + bounded.condition() + " ORDER BY id " + (forward ? "ASC" : "DESC") + " LIMIT ?", null, bounded, limit));
-        if (!forward) {
-            Collections.reverse(page);
+        String sql = "SELECT " + schema.columns() + " FROM " + schema.table() + " WHERE " + bounded.condition()
+                + " ORDER BY id " + (forward ? "ASC" : "DESC") + " LIMIT ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            int next = bind(query, 1, bounded.parameters());
+            query.setInt(next, limit);
+            List<E> page = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    page.add(schema.read(rows));
+                }
+            }
+            if (!forward) {
+                Collections.reverse(page);
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read " + schema.table(), e);
         }
-        return page;
     }
 
     /** The position of the newest committed entry (0 for an empty log). */
@@ -99,45 +112,35 @@ public final class LogStore<A, E> {
         return LogHead.read(dataSource);
     }
 
-    private List<E> query(String sql, Long position, LogFilter filter, int limit) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
-            int i = 1;
-            if (position != null) {
-                query.setLong(i++, position);
-            }
-            i = bind(query, i, filter);
-            query.setInt(i, limit);
-            return read(query);
-        } catch (SQLException e) {
-            throw new StorageException("cannot read " + schema.table(), e);
+    /** The stored entries holding any of these clientIds (nulls skipped), by clientId key. */
+    private Map<List<String>, E> storedWithClientIds(Connection connection, List<List<String>> keys) throws SQLException {
+        List<List<String>> wanted = keys.stream().filter(Objects::nonNull).distinct().toList();
+        Map<List<String>, E> found = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return found;
         }
-    }
-
-    private Optional<E> first(Connection connection, LogFilter filter) {
-        try (PreparedStatement query = connection.prepareStatement("SELECT " + schema.columns() + " FROM "
-                + schema.table() + " WHERE " + filter.condition() + " ORDER BY id LIMIT 1")) {
-            bind(query, 1, filter);
-            return read(query).stream().findFirst();
-        } catch (SQLException e) {
-            throw new StorageException("cannot look up a clientId in " + schema.table(), e);
-        }
-    }
-
-    /** Reads rows with this log's row mapper (also for a log's own queries, such as the DM conversation index). */
-    public List<E> read(PreparedStatement query) throws SQLException {
-        List<E> entries = new ArrayList<>();
-        try (ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                entries.add(schema.read(rows));
+        List<String> columns = schema.clientIdColumns();
+        String tuple = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+        String sql = "SELECT " + schema.columns() + ", " + String.join(", ", columns) + " FROM " + schema.table()
+                + " WHERE (" + String.join(", ", columns) + ") IN (" + String.join(", ", Collections.nCopies(wanted.size(), tuple)) + ")";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            bind(query, 1, wanted.stream().<Object>flatMap(List::stream).toList());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    List<String> key = new ArrayList<>(columns.size());
+                    for (String column : columns) {
+                        key.add(rows.getString(column));
+                    }
+                    found.put(key, schema.read(rows));
+                }
             }
         }
-        return entries;
+        return found;
     }
 
-    private static int bind(PreparedStatement query, int first, LogFilter filter) throws SQLException {
+    private static int bind(PreparedStatement query, int first, List<Object> parameters) throws SQLException {
         int i = first;
-        for (Object parameter : filter.parameters()) {
+        for (Object parameter : parameters) {
             query.setObject(i++, parameter);
         }
         return i;

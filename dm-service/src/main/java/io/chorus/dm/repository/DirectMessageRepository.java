@@ -51,7 +51,8 @@ public class DirectMessageRepository {
 
     /** A user's conversations, newest first; {@code before} is a last-message id to page on from. */
     public List<Conversation> conversations(String user, Long before, int limit) {
-        String sql = "SELECT c.peer, m.id, m.from_name, m.to_name, m.text, m.sent_at FROM conversations c"
+        // The log's columns are unambiguous beside the index's (owner_key, peer_key, peer, last_id).
+        String sql = "SELECT c.peer, " + DmLogSchema.COLUMNS + " FROM conversations c"
                 + " JOIN direct_messages m ON m.id = c.last_id"
                 + " WHERE c.owner_key = ?" + (before != null ? " AND c.last_id < ?" : "")
                 + " ORDER BY c.last_id DESC LIMIT ?";

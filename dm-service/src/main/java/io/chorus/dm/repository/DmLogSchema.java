@@ -1,6 +1,5 @@
 package io.chorus.dm.repository;
 
-import io.chorus.common.log.LogFilter;
 import io.chorus.common.log.LogSchema;
 import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
@@ -43,13 +42,13 @@ final class DmLogSchema implements LogSchema<Send, DirectMessage> {
     }
 
     @Override
-    public String idempotencyKey(Send send) {
-        return send.clientId() == null ? null : NameRule.key(send.from()) + "/" + send.clientId();
+    public List<String> clientIdColumns() {
+        return List.of("from_key", "client_id");
     }
 
     @Override
-    public LogFilter sameClientId(Send send) {
-        return LogFilter.where("from_key = ? AND client_id = ?", NameRule.key(send.from()), send.clientId());
+    public List<String> clientIdKey(Send send) {
+        return send.clientId() == null ? null : List.of(NameRule.key(send.from()), send.clientId());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.chorus.history.repository;
 
-import io.chorus.common.log.LogFilter;
 import io.chorus.common.log.LogSchema;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.naming.NameRule;
@@ -38,15 +37,14 @@ final class GroupLogSchema implements LogSchema<Append, GroupLogEntry> {
     }
 
     @Override
-    public String idempotencyKey(Append append) {
-        return append.clientId() == null ? null
-                : NameRule.key(append.group()) + "/" + NameRule.key(append.sender()) + "/" + append.clientId();
+    public List<String> clientIdColumns() {
+        return List.of("group_key", "sender_key", "client_id");
     }
 
     @Override
-    public LogFilter sameClientId(Append append) {
-        return LogFilter.where("group_key = ? AND sender_key = ? AND client_id = ?",
-                NameRule.key(append.group()), NameRule.key(append.sender()), append.clientId());
+    public List<String> clientIdKey(Append append) {
+        return append.clientId() == null ? null
+                : List.of(NameRule.key(append.group()), NameRule.key(append.sender()), append.clientId());
     }
 
     @Override
