@@ -2,6 +2,7 @@ package io.chorus.gateway.stream;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +37,8 @@ public class LogFollower {
     private final Consumer<LiveEvent> sink;
     private long last = -1;
     private long filled;
+    /** Whether the last read of the log (start, head or a page) succeeded; readiness reports it. */
+    private volatile boolean logReachable = true;
 
     public LogFollower(String name, Source source, Consumer<LiveEvent> sink) {
         this.name = name;
@@ -59,6 +62,11 @@ public class LogFollower {
     public synchronized long lastWhile(Runnable action) {
         action.run();
         return last;
+    }
+
+    /** False while the last read of the log failed: its owner is down or does not answer in time. */
+    public boolean isLogReachable() {
+        return logReachable;
     }
 
     /** Messages read from the log because the bus missed them. */
@@ -88,10 +96,10 @@ public class LogFollower {
     /** Compares with the log's head and reads whatever was not delivered. Starts the follower. */
     public synchronized void catchUp() {
         if (last < 0) {
-            last = source.start();
+            last = read(source::start);
             LOG.infof("%s: following from id %d", name, last);
         }
-        long head = source.head();
+        long head = read(source::head);
         if (head > last) {
             fill(head);
         }
@@ -111,7 +119,8 @@ public class LogFollower {
 
     private void fill(long upTo) {
         while (last < upTo) {
-            List<LiveEvent> page = source.after(last, PAGE);
+            long from = last;
+            List<LiveEvent> page = read(() -> source.after(from, PAGE));
             if (page.isEmpty()) {
                 return;
             }
@@ -125,6 +134,17 @@ public class LogFollower {
                 filled++;
                 hand(event);
             }
+        }
+    }
+
+    private <T> T read(Supplier<T> call) {
+        try {
+            T result = call.get();
+            logReachable = true;
+            return result;
+        } catch (RuntimeException e) {
+            logReachable = false;
+            throw e;
         }
     }
 

@@ -2,8 +2,6 @@ package io.chorus.gateway.stream;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /** The periodic work of the live path: catching up with the logs, and heartbeats. */
@@ -14,8 +12,6 @@ public class LogTicker {
 
     private final Logs logs;
     private final Fanout fanout;
-    /** Services whose last catch-up failed: readiness reports them. */
-    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     public LogTicker(Logs logs, Fanout fanout) {
         this.logs = logs;
@@ -33,20 +29,16 @@ public class LogTicker {
         fanout.heartbeat();
     }
 
-    /** False while the last catch-up with this service's log failed (checked every second). */
-    public boolean reaches(String service) {
-        return !failing.contains(service);
-    }
-
-    private synchronized void catchUp(String service, LogFollower follower) {
+    private void catchUp(String service, LogFollower follower) {
+        boolean wasReachable = follower.isLogReachable();
         try {
             follower.catchUp();
-            if (failing.remove(service)) {
+            if (!wasReachable) {
                 LOG.infof("%s is reachable again; live streams are caught up", service);
             }
         } catch (RuntimeException e) {
             // Once per outage, not once a second.
-            if (failing.add(service)) {
+            if (wasReachable) {
                 LOG.warnf("cannot reach %s to catch up (%s); retrying", service, e.getMessage());
             }
         }

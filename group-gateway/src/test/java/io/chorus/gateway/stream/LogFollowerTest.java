@@ -1,6 +1,9 @@
 package io.chorus.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +16,21 @@ class LogFollowerTest {
     static final class FakeLog implements LogFollower.Source {
         long head;
         int reads;
+        boolean down;
 
         @Override
         public long head() {
+            if (down) {
+                throw new IllegalStateException("history-service is down");
+            }
             return head;
         }
 
         @Override
         public List<LiveEvent> after(long position, int limit) {
+            if (down) {
+                throw new IllegalStateException("history-service is down");
+            }
             reads++;
             return LongStream.rangeClosed(position + 1, Math.min(head, position + limit)).mapToObj(FakeLog::event).toList();
         }
@@ -100,5 +110,26 @@ class LogFollowerTest {
         broken.catchUp();
         broken.offer(FakeLog.event(3));
         assertEquals(List.of(), delivered, "3 waits until 2 can be read");
+    }
+
+    @Test
+    void reportsTheLogUnreachableWhileItsReadsFailAndReachableOnceOneSucceeds() {
+        log.head = 3;
+        follower.catchUp();
+        assertTrue(follower.isLogReachable());
+        log.down = true;
+        assertThrows(IllegalStateException.class, follower::catchUp);
+        assertFalse(follower.isLogReachable(), "a failed catch-up");
+        log.down = false;
+        follower.catchUp();
+        assertTrue(follower.isLogReachable());
+        log.down = true;
+        log.head = 5;
+        follower.offer(FakeLog.event(5));
+        assertFalse(follower.isLogReachable(), "a failed gap fill counts too");
+        log.down = false;
+        follower.offer(FakeLog.event(5));
+        assertTrue(follower.isLogReachable());
+        assertEquals(List.of(4L, 5L), delivered);
     }
 }
