@@ -49,6 +49,21 @@ public final class BusSink implements AutoCloseable {
         return received.poll(timeout, unit);
     }
 
+    /**
+     * A ZeroMQ PUB drops what it sends before the SUB's subscription has reached it (the slow
+     * joiner): sends one message at a time until one arrives, so that a test can then assert on
+     * a particular message. Fails after 40 tries, half a second apart.
+     */
+    public void awaitCarrying(Runnable sendOne) throws InterruptedException {
+        for (int attempt = 0; attempt < 40; attempt++) {
+            sendOne.run();
+            if (poll(500, TimeUnit.MILLISECONDS) != null) {
+                return;
+            }
+        }
+        throw new AssertionError("nothing reached the bus in 20 s");
+    }
+
     private void run() {
         ZMQ.Socket socket = context.createSocket(SocketType.SUB);
         socket.subscribe(new byte[0]);

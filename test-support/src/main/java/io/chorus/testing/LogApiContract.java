@@ -32,7 +32,8 @@ public abstract class LogApiContract {
     /** Appends an entry through the service's API that a read filtered to {@code scope} shows; its position. */
     protected abstract long append(String scope, String text);
 
-    private long head() {
+    /** The log's head, as {@code GET <log>/head} answers it. */
+    protected long head() {
         return given().get(logPath() + "/head").then().statusCode(200).extract().jsonPath().getLong("position");
     }
 

@@ -11,13 +11,10 @@ import io.chorus.common.paging.PageLimit;
  */
 public record LogQuery(long after, int limit, boolean all) {
 
-    public static final int DEFAULT_LIMIT = 50;
-    public static final int MAX_LIMIT = 1000;
-
     /** @param filterName the log's filter parameter, named in the error when it is missing */
     public static LogQuery parse(String after, String limit, boolean all, boolean filtered, String filterName) {
         Long position = Cursor.parseOrNull(after, "after");
-        int pageLimit = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        int pageLimit = PageLimit.parse(limit);
         if (!all && !filtered) {
             throw ProblemException.invalid("name a " + filterName + ", or ask for all=true");
         }

@@ -8,7 +8,16 @@ import io.chorus.common.error.ProblemException;
  */
 public final class PageLimit {
 
+    /** The page size of the message lists and log reads when none is asked for, and their largest. */
+    public static final int DEFAULT = 50;
+    public static final int MAX = 1000;
+
     private PageLimit() {
+    }
+
+    /** A message list's or log read's limit: {@link #DEFAULT} unless given, at most {@link #MAX}. */
+    public static int parse(String raw) {
+        return parse(raw, DEFAULT, MAX);
     }
 
     public static int parse(String raw, int defaultLimit, int maxLimit) {

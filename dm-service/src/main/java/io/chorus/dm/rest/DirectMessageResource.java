@@ -34,9 +34,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RunOnVirtualThread
 public class DirectMessageResource {
 
-    public static final int DEFAULT_LIMIT = 50;
-    public static final int MAX_LIMIT = 1000;
-
     private final DirectMessages directMessages;
     private final DirectMessageRepository messages;
     private final JsonWebToken caller;
@@ -63,7 +60,7 @@ public class DirectMessageResource {
     @GET
     public Conversations conversations(@QueryParam("before") String before, @QueryParam("limit") String limit) {
         return new Conversations(messages.conversations(caller.getName(), Cursor.parseOrNull(before, "before"),
-                PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT)));
+                PageLimit.parse(limit)));
     }
 
     @GET
@@ -72,7 +69,7 @@ public class DirectMessageResource {
                         @QueryParam("after") String after, @QueryParam("limit") String limit) {
         Long beforeId = Cursor.parseOrNull(before, "before");
         Long afterId = Cursor.parseOrNull(after, "after");
-        int pageLimit = PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        int pageLimit = PageLimit.parse(limit);
         if (!NameRule.isValid(peer)) {
             return new Page(List.of());
         }

@@ -38,10 +38,6 @@ class DmLogResourceTest extends LogApiContract {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
-    private static long head() {
-        return given().get("/internal/dms/head").then().statusCode(200).extract().jsonPath().getLong("position");
-    }
-
     @Override
     protected String logPath() {
         return "/internal/dms";

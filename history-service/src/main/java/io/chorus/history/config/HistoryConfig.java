@@ -1,16 +1,9 @@
 package io.chorus.history.config;
 
+import io.chorus.common.log.GroupCommitConfig;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
+/** The group log's group commit: {@code history.max-batch}, {@code history.max-pending}. */
 @ConfigMapping(prefix = "history")
-public interface HistoryConfig {
-
-    /** Most appends committed in one transaction (group commit); larger bursts take several. */
-    @WithDefault("256")
-    int maxBatch();
-
-    /** Appends waiting for the writer; past this a post is refused with 503 rather than queued forever. */
-    @WithDefault("10000")
-    int maxPending();
+public interface HistoryConfig extends GroupCommitConfig {
 }

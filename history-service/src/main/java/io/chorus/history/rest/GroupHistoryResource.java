@@ -32,9 +32,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class GroupHistoryResource {
 
-    public static final int DEFAULT_LIMIT = 50;
-    public static final int MAX_LIMIT = 1000;
-
     private final MessageLog log;
     private final MessageRepository messages;
     private final JsonWebToken caller;
@@ -69,7 +66,7 @@ public class GroupHistoryResource {
             return new Page(List.of());
         }
         return new Page(messages.page(group, Cursor.parseOrNull(before, "before"), Cursor.parseOrNull(after, "after"),
-                PageLimit.parse(limit, DEFAULT_LIMIT, MAX_LIMIT)));
+                PageLimit.parse(limit)));
     }
 
     public record PostRequest(String text, String clientId) {
