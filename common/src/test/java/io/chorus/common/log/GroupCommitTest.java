@@ -1,6 +1,7 @@
 package io.chorus.common.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,21 +60,25 @@ class GroupCommitTest {
 
     @Test
     void refusesAppendsBeyondItsQueueInsteadOfWaitingForever() throws Exception {
+        CountDownLatch committing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<Integer, Integer> log = new GroupCommit<>("test", appends -> {
+            committing.countDown();
             await(release);
             return appends;
         }, results -> { }, 1, 1)) {
             log.append(1);
-            List<CompletableFuture<Integer>> more = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                more.add(log.append(i));
-            }
+            // The writer holds append 1 in a commit; the queue has room for one more, and no more.
+            assertTrue(committing.await(5, TimeUnit.SECONDS), "the writer took the first append");
+            CompletableFuture<Integer> queued = log.append(2);
+            CompletableFuture<Integer> beyond = log.append(3);
             ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> more.getLast().get(5, TimeUnit.SECONDS));
+                    () -> beyond.get(5, TimeUnit.SECONDS));
             assertInstanceOf(ProblemException.class, refused.getCause());
             assertEquals(503, ((ProblemException) refused.getCause()).status());
+            assertFalse(queued.isDone(), "the queued append waits for its commit");
             release.countDown();
+            assertEquals(2, queued.get(5, TimeUnit.SECONDS));
         }
     }
 
