@@ -53,6 +53,8 @@ class RunCommandIT {
                     });
             assertTrue(run.isReady("USER"), "user-service keeps serving");
             run.awaitRestarted("HISTORY", history, () -> run.service("history-service"));
+            await("the gateway ready again once history-service is back").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> run.isReady("GATEWAY"));
             HttpResponse<String> retried = postMessage(run, run.url("GATEWAY"), group, token, "killed-1");
             assertEquals(201, retried.statusCode(), retried.body());
 
