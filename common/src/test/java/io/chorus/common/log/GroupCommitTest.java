@@ -24,12 +24,17 @@ class GroupCommitTest {
         CountDownLatch releaseFirstCommit = new CountDownLatch(1);
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         List<List<Integer>> handedOn = new CopyOnWriteArrayList<>();
+        // Appenders are answered first and the batch is handed on after: wait for both hand-ons.
+        CountDownLatch bothHandedOn = new CountDownLatch(2);
         try (GroupCommit<Integer, Integer> log = new GroupCommit<>("test", appends -> {
             batches.add(appends);
             firstCommitStarted.countDown();
             await(releaseFirstCommit);
             return appends.stream().map(a -> a * 10).toList();
-        }, handedOn::add, 100, 1000)) {
+        }, results -> {
+            handedOn.add(results);
+            bothHandedOn.countDown();
+        }, 100, 1000)) {
             CompletableFuture<Integer> first = log.append(1);
             assertTrue(firstCommitStarted.await(5, TimeUnit.SECONDS));
             List<CompletableFuture<Integer>> waiting = new ArrayList<>();
@@ -43,6 +48,7 @@ class GroupCommitTest {
                 assertEquals((i + 2) * 10, waiting.get(i).get(5, TimeUnit.SECONDS));
             }
             assertEquals(List.of(List.of(1), List.of(2, 3, 4, 5, 6)), batches, "the five waiting shared one commit");
+            assertTrue(bothHandedOn.await(5, TimeUnit.SECONDS), "both batches handed on");
             assertEquals(List.of(List.of(10), List.of(20, 30, 40, 50, 60)), handedOn);
         }
     }
