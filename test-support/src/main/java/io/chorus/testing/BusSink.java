@@ -12,7 +12,8 @@ import org.zeromq.ZMQException;
 
 /**
  * Stands in for a gateway's proxy in a service's tests: a SUB socket bound where publishers
- * connect, collecting every [topic][payload] it receives. Its socket lives on its own thread.
+ * connect, collecting every [topic][payload] it receives. Like the proxy it is a CURVE server with
+ * the shared test server key (it admits any client key). Its socket lives on its own thread.
  */
 public final class BusSink implements AutoCloseable {
 
@@ -67,6 +68,8 @@ public final class BusSink implements AutoCloseable {
     private void run() {
         ZMQ.Socket socket = context.createSocket(SocketType.SUB);
         socket.subscribe(new byte[0]);
+        socket.setCurveServer(true);
+        socket.setCurveSecretKey(ZMQ.Curve.z85Decode(ServiceSecrets.shared().busServer().secretKey()));
         // Wakes up to notice close(): the socket must be closed on this thread, not under a recv.
         socket.setReceiveTimeOut(200);
         port = socket.bindToRandomPort("tcp://127.0.0.1");

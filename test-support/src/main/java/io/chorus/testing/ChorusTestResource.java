@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What a {@code @QuarkusTest} of a Chorus service needs: its own throwaway database on the local
- * PostgreSQL, and the test signing keys. The service's application.properties names a %test
+ * PostgreSQL, the test signing keys, and the shared secrets (internal credential, bus keys). The service's application.properties names a %test
  * JDBC URL, so Dev Services stay off; this resource replaces it with the fresh database at start.
  * Pass the service name as the init arg "service".
  */
@@ -32,6 +32,7 @@ public class ChorusTestResource implements QuarkusTestResourceLifecycleManager {
         }
         config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toString());
         config.put("smallrye.jwt.sign.key.location", keys.privateKeyFile().toString());
+        config.putAll(ServiceSecrets.shared().properties());
         return config;
     }
 

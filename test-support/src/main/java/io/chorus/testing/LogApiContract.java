@@ -1,5 +1,6 @@
 package io.chorus.testing;
 
+import static io.chorus.testing.InternalCalls.internal;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -34,11 +35,11 @@ public abstract class LogApiContract {
 
     /** The log's head, as {@code GET <log>/head} answers it. */
     protected long head() {
-        return given().get(logPath() + "/head").then().statusCode(200).extract().jsonPath().getLong("position");
+        return internal().get(logPath() + "/head").then().statusCode(200).extract().jsonPath().getLong("position");
     }
 
     private RequestSpecification after(long position) {
-        return given().queryParam("after", position);
+        return internal().queryParam("after", position);
     }
 
     private List<Long> ids(RequestSpecification read) {
@@ -91,11 +92,26 @@ public abstract class LogApiContract {
                 .then().statusCode(200).body("entries", hasSize(1)).body("entries[0].id", equalTo((int) first));
     }
 
+    /** Without the internal credential, or with a wrong one, the log shows nothing: 401, no entries. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "wrong-credential", "x"})
+    void refusesCallersWithoutTheInternalCredential(String credential) {
+        long position = append(newScope(), "secret");
+        for (String path : List.of(logPath() + "?after=0&all=true", logPath() + "/head")) {
+            RequestSpecification request = credential.isEmpty() ? given() : internal(credential);
+            request.get(path).then().statusCode(401).contentType("application/problem+json")
+                    .body("entries", org.hamcrest.Matchers.nullValue())
+                    .body("position", org.hamcrest.Matchers.nullValue());
+        }
+        // The same read with the credential does show the entry: the refusal above was the credential's doing.
+        assertEquals(true, ids(after(position - 1).queryParam("all", true)).contains(position));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"after=0", "limit=5", "after=abc&all=true", "after=-1&all=true", "after=1.5&all=true",
             "limit=0&all=true", "limit=1001&all=true", "limit=ten&all=true"})
     void refusesABadReadWithAProblem(String query) {
-        given().get(logPath() + "?" + query).then().statusCode(400).contentType("application/problem+json")
+        internal().get(logPath() + "?" + query).then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400));
     }
 }

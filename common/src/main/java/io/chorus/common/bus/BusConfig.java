@@ -3,6 +3,7 @@ package io.chorus.common.bus;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "chorus.bus")
 public interface BusConfig {
@@ -18,4 +19,14 @@ public interface BusConfig {
     /** Messages waiting for the publisher thread; more are dropped and later gap-filled. */
     @WithDefault("100000")
     int outboxCapacity();
+
+    /**
+     * The bus is authenticated (ZeroMQ CURVE): a publisher needs the proxy's public key and a key
+     * pair of its own, whose public half the proxy admits. Required where the publisher is enabled.
+     */
+    Optional<String> serverKey();
+
+    Optional<String> publicKey();
+
+    Optional<String> secretKey();
 }

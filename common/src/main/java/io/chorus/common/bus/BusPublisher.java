@@ -25,6 +25,8 @@ import org.zeromq.ZMQException;
  * one thread, so callers hand messages to the named thread "zmq-publisher", which owns the
  * context and the PUB socket. Publishing never blocks a caller: the bus is the fast path, and
  * gateways fill any gap from the durable log, so a message dropped here is late, never lost.
+ * Every connection is a CURVE client: encrypted, and admitted by the proxy only for this
+ * publisher's public key.
  */
 public class BusPublisher implements AutoCloseable {
 
@@ -41,6 +43,8 @@ public class BusPublisher implements AutoCloseable {
     static final int HANDSHAKE_TIMEOUT_MS = 1000;
 
     private final List<String> endpoints;
+    private final byte[] serverKey;
+    private final CurveKeyPair keys;
     private final BlockingQueue<BusMessage> outbox;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -52,8 +56,14 @@ public class BusPublisher implements AutoCloseable {
     private final Queue<String> resolved = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    public BusPublisher(List<String> endpoints, int outboxCapacity) {
+    /**
+     * @param serverKey the proxies' CURVE public key (Z85)
+     * @param keys      this publisher's own key pair; the proxies admit its public half
+     */
+    public BusPublisher(List<String> endpoints, int outboxCapacity, String serverKey, CurveKeyPair keys) {
         this.endpoints = List.copyOf(endpoints);
+        this.serverKey = CurveKeyPair.decode(serverKey, "server key");
+        this.keys = keys;
         this.outbox = new ArrayBlockingQueue<>(outboxCapacity);
         for (String endpoint : this.endpoints) {
             if (!IP_LITERAL.matcher(host(endpoint)).matches()) {
@@ -98,6 +108,9 @@ public class BusPublisher implements AutoCloseable {
             // Past this many queued messages per peer ZeroMQ drops; gap-filling covers it.
             socket.setSndHWM(100_000);
             socket.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);
+            socket.setCurveServerKey(serverKey);
+            socket.setCurvePublicKey(CurveKeyPair.decode(keys.publicKey(), "public key"));
+            socket.setCurveSecretKey(CurveKeyPair.decode(keys.secretKey(), "secret key"));
             endpoints.stream().filter(endpoint -> !unresolved.contains(endpoint)).forEach(socket::connect);
             connected = true;
             while (!Thread.currentThread().isInterrupted()) {

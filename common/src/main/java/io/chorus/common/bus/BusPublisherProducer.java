@@ -19,7 +19,14 @@ public class BusPublisherProducer {
     @Singleton
     @Startup
     BusPublisher busPublisher(BusConfig config) {
-        return new BusPublisher(config.endpoints(), config.outboxCapacity());
+        String missing = "is required: the bus admits only publishers with a CURVE key pair it knows"
+                + " (the run command generates them; a Secret in a cluster)";
+        CurveKeyPair own = new CurveKeyPair(
+                config.publicKey().orElseThrow(() -> new IllegalStateException("chorus.bus.public-key " + missing)),
+                config.secretKey().orElseThrow(() -> new IllegalStateException("chorus.bus.secret-key " + missing)));
+        String serverKey = config.serverKey()
+                .orElseThrow(() -> new IllegalStateException("chorus.bus.server-key " + missing));
+        return new BusPublisher(config.endpoints(), config.outboxCapacity(), serverKey, own);
     }
 
     void close(@Disposes BusPublisher publisher) {

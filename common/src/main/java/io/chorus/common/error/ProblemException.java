@@ -8,11 +8,18 @@ public class ProblemException extends RuntimeException {
 
     private final int status;
     private final String title;
+    private final long retryAfterSeconds;
 
     public ProblemException(int status, String title, String detail) {
+        this(status, title, detail, 0);
+    }
+
+    /** @param retryAfterSeconds sent as Retry-After when positive */
+    public ProblemException(int status, String title, String detail, long retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ProblemException invalid(String detail) {
@@ -36,7 +43,15 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException unavailable(String detail) {
-        return new ProblemException(503, "Service unavailable", detail);
+        return new ProblemException(503, "Service unavailable", detail, 1);
+    }
+
+    public static ProblemException unavailable(String detail, long retryAfterSeconds) {
+        return new ProblemException(503, "Service unavailable", detail, retryAfterSeconds);
+    }
+
+    public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ProblemException(429, "Too many requests", detail, retryAfterSeconds);
     }
 
     public int status() {
@@ -45,6 +60,10 @@ public class ProblemException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Problem toProblem() {

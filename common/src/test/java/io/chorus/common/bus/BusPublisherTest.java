@@ -13,13 +13,17 @@ import org.zeromq.ZMQ;
 
 class BusPublisherTest {
 
+    private static final CurveKeyPair SERVER = CurveKeyPair.generate();
+    private static final CurveKeyPair PUBLISHER = CurveKeyPair.generate();
+
     @Test
     void keepsPublishingWhenOneEndpointDoesNotResolveYet() {
         try (ZContext context = new ZContext(1)) {
             ZMQ.Socket sink = sink(context, 200);
             int port = sink.bindToRandomPort("tcp://127.0.0.1");
             String unresolvable = "tcp://no-such-gateway.invalid:5557";
-            try (BusPublisher publisher = new BusPublisher(List.of(unresolvable, "tcp://127.0.0.1:" + port), 100)) {
+            try (BusPublisher publisher = new BusPublisher(List.of(unresolvable, "tcp://127.0.0.1:" + port), 100,
+                    SERVER.publicKey(), PUBLISHER)) {
                 // PUB/SUB drops until the connection is up (ZeroMQ's slow joiner): publish until one arrives.
                 byte[] topic = null;
                 long deadline = System.nanoTime() + 20_000_000_000L;
@@ -46,7 +50,8 @@ class BusPublisherTest {
             ZMQ.Socket sink = sink(context, 10);
             int port = sink.bindToRandomPort("tcp://127.0.0.1");
             for (int connection = 0; connection < 200; connection++) {
-                try (BusPublisher publisher = new BusPublisher(List.of("tcp://127.0.0.1:" + port), 100)) {
+                try (BusPublisher publisher = new BusPublisher(List.of("tcp://127.0.0.1:" + port), 100,
+                        SERVER.publicKey(), PUBLISHER)) {
                     String expected = "{\"connection\":" + connection + "}";
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     boolean arrived = false;
@@ -62,9 +67,14 @@ class BusPublisherTest {
         }
     }
 
-    /** A SUB socket taking every topic, as a gateway's proxy would, with a receive timeout. */
+    /**
+     * A SUB socket taking every topic, as a gateway's proxy would, with a receive timeout; a CURVE
+     * server like the proxy (with no ZAP handler, so it admits any client key).
+     */
     private static ZMQ.Socket sink(ZContext context, int receiveTimeoutMillis) {
         ZMQ.Socket sink = context.createSocket(SocketType.SUB);
+        sink.setCurveServer(true);
+        sink.setCurveSecretKey(ZMQ.Curve.z85Decode(SERVER.secretKey()));
         sink.subscribe(new byte[0]);
         sink.setReceiveTimeOut(receiveTimeoutMillis);
         return sink;

@@ -1,5 +1,6 @@
 package io.chorus.dm.rest;
 
+import static io.chorus.testing.InternalCalls.internal;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -74,7 +75,7 @@ class DirectMessageResourceTest {
     }
 
     private static long head() {
-        return given().get("/internal/dms/head").then().statusCode(200).extract().jsonPath().getLong("position");
+        return internal().get("/internal/dms/head").then().statusCode(200).extract().jsonPath().getLong("position");
     }
 
     @Test

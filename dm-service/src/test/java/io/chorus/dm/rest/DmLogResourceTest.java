@@ -1,5 +1,6 @@
 package io.chorus.dm.rest;
 
+import static io.chorus.testing.InternalCalls.internal;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -70,16 +71,16 @@ class DmLogResourceTest extends LogApiContract {
         send(bob, alice, "b to a");
         send(carol, alice, "c to a");
 
-        given().queryParam("after", start).queryParam("user", alice.toLowerCase()).get("/internal/dms")
+        internal().queryParam("after", start).queryParam("user", alice.toLowerCase()).get("/internal/dms")
                 .then().statusCode(200).body("entries.text", contains("a to b", "b to a", "c to a"));
-        given().queryParam("after", start).queryParam("user", dave).get("/internal/dms")
+        internal().queryParam("after", start).queryParam("user", dave).get("/internal/dms")
                 .then().statusCode(200).body("entries.text", contains("c to d"))
                 .body("entries[0].from", equalTo(carol)).body("entries[0].to", equalTo(dave));
     }
 
     @Test
     void aNameNoUserCanHaveReadsNothing() {
-        given().queryParam("after", 0).queryParam("user", "no such name!").get("/internal/dms")
+        internal().queryParam("after", 0).queryParam("user", "no such name!").get("/internal/dms")
                 .then().statusCode(200).body("entries", hasSize(0));
     }
 }

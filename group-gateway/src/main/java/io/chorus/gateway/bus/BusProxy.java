@@ -1,22 +1,29 @@
 package io.chorus.gateway.bus;
 
 import io.chorus.common.bus.BusMessage;
+import io.chorus.common.bus.CurveKeyPair;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 import org.jboss.logging.Logger;
 import org.zeromq.SocketType;
+import org.zeromq.ZAuth;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
- * The bus: a ZeroMQ XSUB/XPUB proxy. Services publish to XSUB, gateways subscribe at XPUB. This
- * class is the one owner of the ZContext; each socket is made, used and closed on its own named
- * thread: "zmq-proxy" runs ZMQ.proxy, "zmq-capture" counts what passes (the capture socket is
- * where bus metrics come from), "zmq-fanout" is this gateway's own subscriber.
+ * The bus: a ZeroMQ XSUB/XPUB proxy. Services publish to XSUB, the one socket on the network: a
+ * CURVE server that admits only the publishers' public keys it is configured with (the ZAP
+ * handler below), so a forged message never reaches a stream. The XPUB side is bound in-process
+ * only: this gateway is its one subscriber, and nothing outside needs to read the bus. This class
+ * is the one owner of the ZContext; each socket is made, used and closed on its own named thread:
+ * "zmq-proxy" runs ZMQ.proxy, "zmq-capture" counts what passes (the capture socket is where bus
+ * metrics come from), "zmq-fanout" is this gateway's own subscriber.
  */
 public class BusProxy implements AutoCloseable {
 
@@ -24,8 +31,10 @@ public class BusProxy implements AutoCloseable {
     private static final String LOCAL_XPUB = "inproc://bus-xpub";
     private static final String CAPTURE = "inproc://bus-capture";
     private static final String CONTROL = "inproc://bus-control";
+    private static final String ZAP_DOMAIN = "chorus-bus";
 
     private final ZContext context = new ZContext(1);
+    private final ZAuth authenticator;
     private final CountDownLatch bound = new CountDownLatch(1);
     private final Thread proxy;
     private final Thread capture;
@@ -33,20 +42,31 @@ public class BusProxy implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Exception bindFailure;
     private volatile int boundXsubPort;
-    private volatile int boundXpubPort;
 
     /**
+     * @param serverSecretKey the proxy's CURVE secret key (Z85); publishers know its public half
+     * @param allowedKeys the publishers' public keys (Z85): the only ones the proxy admits
      * @param counter called on "zmq-capture" with each message's kind (topic up to '/') and 1
      * @param subscriber called on "zmq-fanout" with every message this gateway subscribed to
      */
-    public BusProxy(String bindAddress, int xsubPort, int xpubPort, ObjLongConsumer<String> counter,
-                    Consumer<BusMessage> subscriber, String... topics) {
-        proxy = new Thread(() -> runProxy(bindAddress, xsubPort, xpubPort), "zmq-proxy");
+    public BusProxy(String bindAddress, int xsubPort, String serverSecretKey, Set<String> allowedKeys,
+                    ObjLongConsumer<String> counter, Consumer<BusMessage> subscriber, String... topics) {
+        byte[] secret = CurveKeyPair.decode(serverSecretKey, "server secret key");
+        Set<String> admitted = Set.copyOf(allowedKeys.stream().map(key -> {
+            CurveKeyPair.decode(key, "allowed publisher key");
+            return key.strip();
+        }).toList());
+        if (admitted.isEmpty()) {
+            throw new IllegalArgumentException("the bus proxy needs the public keys of the publishers it admits");
+        }
+        // The ZAP handler must be listening before the first publisher's handshake arrives.
+        authenticator = new ZAuth(context, "zmq-zap", Map.of("CURVE", new AdmittedKeys(admitted)));
+        proxy = new Thread(() -> runProxy(bindAddress, xsubPort, secret), "zmq-proxy");
         proxy.start();
         try {
             if (!bound.await(10, TimeUnit.SECONDS) || bindFailure != null) {
-                throw new IllegalStateException("the bus proxy could not bind ports " + xsubPort + "/" + xpubPort,
-                        bindFailure);
+                authenticator.close();
+                throw new IllegalStateException("the bus proxy could not bind port " + xsubPort, bindFailure);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -56,16 +76,30 @@ public class BusProxy implements AutoCloseable {
         capture.start();
         fanout = new Thread(() -> runSubscriber(subscriber, topics), "zmq-fanout");
         fanout.start();
-        LOG.infof("bus proxy: publish to tcp://%s:%d, subscribe at tcp://%s:%d",
-                bindAddress, boundXsubPort, bindAddress, boundXpubPort);
+        LOG.infof("bus proxy: publish to tcp://%s:%d (CURVE, %d publisher keys admitted)",
+                bindAddress, boundXsubPort, admitted.size());
+    }
+
+    /** Admits a CURVE client only for a public key on the list; everyone else gets no connection. */
+    private record AdmittedKeys(Set<String> keys) implements ZAuth.Auth {
+
+        @Override
+        public boolean configure(ZMsg configuration, boolean verbose) {
+            return true;
+        }
+
+        @Override
+        public boolean authorize(ZAuth.ZapRequest request, boolean verbose) {
+            boolean admitted = request.clientKey != null && keys.contains(request.clientKey);
+            if (!admitted) {
+                LOG.debugf("bus: refused a publisher from %s with an unknown key", request.address);
+            }
+            return admitted;
+        }
     }
 
     public int xsubPort() {
         return boundXsubPort;
-    }
-
-    public int xpubPort() {
-        return boundXpubPort;
     }
 
     private static int bind(ZMQ.Socket socket, String address, int port) {
@@ -80,7 +114,7 @@ public class BusProxy implements AutoCloseable {
         return running && proxy.isAlive() && fanout.isAlive();
     }
 
-    private void runProxy(String bindAddress, int xsubPort, int xpubPort) {
+    private void runProxy(String bindAddress, int xsubPort, byte[] serverSecretKey) {
         ZMQ.Socket xsub = context.createSocket(SocketType.XSUB);
         ZMQ.Socket xpub = context.createSocket(SocketType.XPUB);
         ZMQ.Socket captureOut = context.createSocket(SocketType.PUB);
@@ -88,9 +122,11 @@ public class BusProxy implements AutoCloseable {
         try {
             xsub.setRcvHWM(100_000);
             xpub.setSndHWM(100_000);
-            // Port 0 picks a free port (tests); the real ones are logged and readable.
+            xsub.setZAPDomain(ZAP_DOMAIN);
+            xsub.setCurveServer(true);
+            xsub.setCurveSecretKey(serverSecretKey);
+            // Port 0 picks a free port (tests); the real one is logged and readable.
             boundXsubPort = bind(xsub, bindAddress, xsubPort);
-            boundXpubPort = bind(xpub, bindAddress, xpubPort);
             xpub.bind(LOCAL_XPUB);
             captureOut.bind(CAPTURE);
             control.bind(CONTROL);
@@ -179,6 +215,7 @@ public class BusProxy implements AutoCloseable {
             controller.send(ZMQ.PROXY_TERMINATE);
         }
         join(proxy);
+        authenticator.close();
         context.close();
     }
 

@@ -7,9 +7,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import io.chorus.common.security.InternalCredential;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** dm-service's internal API: the DM log, for replay and gap filling. */
+@ClientHeaderParam(name = InternalCredential.HEADER, value = "${chorus.internal.credential}")
 @RegisterRestClient(configKey = "dms")
 @Path("/internal/dms")
 public interface DmClient {

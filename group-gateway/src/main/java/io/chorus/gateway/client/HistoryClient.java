@@ -14,10 +14,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.List;
+import io.chorus.common.security.InternalCredential;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** history-service's internal API: the group log. */
+@ClientHeaderParam(name = InternalCredential.HEADER, value = "${chorus.internal.credential}")
 @RegisterRestClient(configKey = "history")
 @Path("/internal")
 public interface HistoryClient {

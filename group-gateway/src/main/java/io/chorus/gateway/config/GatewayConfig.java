@@ -3,6 +3,9 @@ package io.chorus.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.util.List;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "gateway")
 public interface GatewayConfig {
@@ -21,9 +24,11 @@ public interface GatewayConfig {
         @WithDefault("5557")
         int xsubPort();
 
-        /** XPUB port: gateways (this one included) subscribe here. */
-        @WithDefault("5558")
-        int xpubPort();
+        /** The proxy's CURVE secret key (Z85, 40 characters); publishers are given its public half. */
+        String secretKey();
+
+        /** The publishers' CURVE public keys (history-service, dm-service): the only ones admitted. */
+        List<String> allowedKeys();
 
         /**
          * How often the gateway compares what it delivered with the logs' heads. The bus is fast
@@ -46,5 +51,19 @@ public interface GatewayConfig {
         /** Most missed events replayed on one connection; past it the stream ends and the client resumes. */
         @WithDefault("10000")
         int maxReplay();
+
+        /**
+         * Streams this gateway holds at once; past it, 503 with Retry-After. Unset: sized to the
+         * heap, one stream per {@link #heapPerStream()} of the maximum heap.
+         */
+        Optional<Integer> capacity();
+
+        /** Heap set aside per stream when the capacity is derived (an idle stream takes about 25 KiB). */
+        @WithDefault("64K")
+        MemorySize heapPerStream();
+
+        /** Streams one user may hold on this gateway (429 past it); off with CHORUS_LIMITS=off. */
+        @WithDefault("20")
+        int perUser();
     }
 }

@@ -18,7 +18,9 @@ import io.chorus.gateway.stream.Logs;
 import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Memberships;
 import io.chorus.gateway.stream.Replay;
+import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.Streams;
+import io.chorus.common.limits.LimitsSwitch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -27,6 +29,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** Wires the gateway's plain classes, which know nothing of CDI, together. */
@@ -105,7 +108,8 @@ public class GatewayProducers {
     @Singleton
     @Startup
     BusProxy busProxy(GatewayConfig config, BusEvents busEvents, MeterRegistry registry) {
-        return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), config.bus().xpubPort(),
+        return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), config.bus().secretKey(),
+                Set.copyOf(config.bus().allowedKeys()),
                 (kind, count) -> registry.counter("chorus.bus.messages", "kind", kind).increment(count),
                 busEvents::accept, BusEvents.TOPICS);
     }
@@ -116,8 +120,19 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
+    StreamAdmission streamAdmission(GatewayConfig config, LimitsSwitch limits, MeterRegistry registry) {
+        int capacity = config.stream().capacity().orElseGet(() -> (int) Math.max(100,
+                Runtime.getRuntime().maxMemory() / config.stream().heapPerStream().asLongValue()));
+        StreamAdmission admission = new StreamAdmission(capacity, limits.perUserLimits() ? config.stream().perUser() : 0);
+        registry.gauge("chorus.stream.capacity", admission, StreamAdmission::capacity);
+        registry.gauge("chorus.stream.open", admission, StreamAdmission::open);
+        return admission;
+    }
+
+    @Produces
+    @Singleton
     Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
-                    GatewayConfig config) {
+                    GatewayConfig config, StreamAdmission admission) {
         Replay replay = new Replay() {
             @Override
             public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
@@ -130,6 +145,6 @@ public class GatewayProducers {
             }
         };
         return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay,
-                config.stream().bufferSize(), config.stream().maxReplay());
+                config.stream().bufferSize(), config.stream().maxReplay(), admission);
     }
 }

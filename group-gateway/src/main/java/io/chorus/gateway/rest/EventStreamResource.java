@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** GET /api/events: everything for the caller, their groups' messages and their DMs, on one stream. */
@@ -34,8 +35,9 @@ public class EventStreamResource extends StreamResource {
     public Multi<OutboundSseEvent> everything(@QueryParam("self") boolean self,
                                               @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                                               @QueryParam("lastEventId") String lastEventIdParameter, @Context Sse sse) {
+        Duration tokenLifeLeft = tokenLifeLeft();
         var mine = groups.list(caller.getName()).stream().map(Group::name).toList();
         return toSse(streams.everything(caller.getName(), mine, self,
-                lastEventId(lastEventIdHeader, lastEventIdParameter)), sse);
+                lastEventId(lastEventIdHeader, lastEventIdParameter)), tokenLifeLeft, sse);
     }
 }

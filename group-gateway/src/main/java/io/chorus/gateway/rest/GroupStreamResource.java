@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** GET /api/groups/{group}/events: live messages of one group, members only. */
@@ -34,8 +35,9 @@ public class GroupStreamResource extends StreamResource {
     public Multi<OutboundSseEvent> group(@PathParam("group") String group, @QueryParam("self") boolean self,
                                          @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                                          @QueryParam("lastEventId") String lastEventIdParameter, @Context Sse sse) {
+        Duration tokenLifeLeft = tokenLifeLeft();
         Group target = groups.requireMember(group, caller.getName());
         return toSse(streams.group(caller.getName(), target.name(), self,
-                lastEventId(lastEventIdHeader, lastEventIdParameter)), sse);
+                lastEventId(lastEventIdHeader, lastEventIdParameter)), tokenLifeLeft, sse);
     }
 }

@@ -24,9 +24,11 @@ public class Streams {
     private final Replay replay;
     private final int bufferSize;
     private final int maxReplay;
+    private final StreamAdmission admission;
 
     public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
-                   int bufferSize, int maxReplay) {
+                   int bufferSize, int maxReplay, StreamAdmission admission) {
+        this.admission = admission;
         this.fanout = fanout;
         this.memberships = memberships;
         this.groupLog = groupLog;
@@ -39,6 +41,16 @@ public class Streams {
     /** Live messages of one group the user belongs to (membership checked by the caller). */
     public Multi<StreamItem> group(String user, String group, boolean self, String lastEventId) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseGroupStream(lastEventId);
+        StreamAdmission.Place place = admission.admit(NameRule.key(user));
+        try {
+            return admitted(place, group(user, group, self, lastEventId, resumeFrom));
+        } catch (RuntimeException e) {
+            place.release();
+            throw e;
+        }
+    }
+
+    private Multi<StreamItem> group(String user, String group, boolean self, String lastEventId, StreamCursor resumeFrom) {
         Subscriber subscriber = subscriber(user, NameRule.key(group), self);
         long live = groupLog.lastWhile(() -> fanout.register(subscriber));
         StreamCursor cursor = resumeFrom != null ? resumeFrom : new StreamCursor(Math.max(live, 0), 0);
@@ -50,6 +62,22 @@ public class Streams {
     /** Everything for the user: messages of all their groups and their DMs. */
     public Multi<StreamItem> everything(String user, List<String> groups, boolean self, String lastEventId) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseUserStream(lastEventId);
+        StreamAdmission.Place place = admission.admit(NameRule.key(user));
+        try {
+            return admitted(place, everything(user, groups, self, lastEventId, resumeFrom));
+        } catch (RuntimeException e) {
+            place.release();
+            throw e;
+        }
+    }
+
+    /** However a stream ends (completed, failed, the client gone), its place is given back. */
+    private static Multi<StreamItem> admitted(StreamAdmission.Place place, Multi<StreamItem> stream) {
+        return stream.onTermination().invoke(place::release);
+    }
+
+    private Multi<StreamItem> everything(String user, List<String> groups, boolean self, String lastEventId,
+                                         StreamCursor resumeFrom) {
         Subscriber subscriber = subscriber(user, null, self);
         long[] liveDm = new long[1];
         long liveGroup = groupLog.lastWhile(() -> liveDm[0] = dmLog.lastWhile(() -> fanout.register(subscriber)));

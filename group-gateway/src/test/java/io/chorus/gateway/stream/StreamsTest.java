@@ -52,7 +52,8 @@ class StreamsTest {
             return Uni.createFrom().item(List.of());
         }
     };
-    private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100);
+    private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100,
+            new StreamAdmission(1000, 20));
 
     private LiveEvent post(String sender) {
         LiveEvent event = new LiveEvent(LiveEvent.Log.GROUP, "group-message", groupLogContent.size() + 1, "garden", sender, null,

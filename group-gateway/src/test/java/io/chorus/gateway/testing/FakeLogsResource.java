@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.chorus.testing.InternalCalls;
+import io.chorus.testing.ServiceSecrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +53,12 @@ public class FakeLogsResource implements QuarkusTestResourceLifecycleManager {
 
     private synchronized void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
+        // As the real services do: without the internal credential, nothing (so the gateway's tests
+        // fail if it stops presenting it).
+        if (!ServiceSecrets.shared().internalCredential().equals(exchange.getRequestHeaders().getFirst(InternalCalls.HEADER))) {
+            respond(exchange, 401, mapper.createObjectNode().put("status", 401).put("title", "Unauthorized"));
+            return;
+        }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         Matcher membership = MEMBERSHIP.matcher(path);
         if (membership.matches()) {

@@ -1,5 +1,6 @@
 package io.chorus.history.rest;
 
+import static io.chorus.testing.InternalCalls.internal;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -47,14 +48,14 @@ class GroupHistoryResourceTest {
     }
 
     private static JsonPath post(String group, String sender, String text) {
-        return given().auth().oauth2(TestTokens.valid(sender)).contentType(ContentType.JSON)
+        return internal().auth().oauth2(TestTokens.valid(sender)).contentType(ContentType.JSON)
                 .body("{\"text\":\"" + text + "\"}")
                 .post("/internal/groups/" + group + "/messages")
                 .then().statusCode(201).extract().jsonPath();
     }
 
     private static long head() {
-        return given().get("/internal/messages/head").then().statusCode(200).extract().jsonPath().getLong("position");
+        return internal().get("/internal/messages/head").then().statusCode(200).extract().jsonPath().getLong("position");
     }
 
     @Test
@@ -75,15 +76,15 @@ class GroupHistoryResourceTest {
         for (int i = 1; i <= 5; i++) {
             ids.add(post(group, "bob", "m" + i).getLong("id"));
         }
-        given().queryParam("limit", 2).get("/internal/groups/" + group + "/messages")
+        internal().queryParam("limit", 2).get("/internal/groups/" + group + "/messages")
                 .then().statusCode(200).body("messages.text", contains("m4", "m5"));
-        given().queryParam("limit", 2).queryParam("before", ids.get(3)).get("/internal/groups/" + group + "/messages")
+        internal().queryParam("limit", 2).queryParam("before", ids.get(3)).get("/internal/groups/" + group + "/messages")
                 .then().statusCode(200).body("messages.text", contains("m2", "m3"));
-        given().queryParam("limit", 2).queryParam("after", ids.get(0)).get("/internal/groups/" + group + "/messages")
+        internal().queryParam("limit", 2).queryParam("after", ids.get(0)).get("/internal/groups/" + group + "/messages")
                 .then().statusCode(200).body("messages.text", contains("m2", "m3"));
-        given().queryParam("after", ids.get(0)).queryParam("before", ids.get(2)).get("/internal/groups/" + group + "/messages")
+        internal().queryParam("after", ids.get(0)).queryParam("before", ids.get(2)).get("/internal/groups/" + group + "/messages")
                 .then().statusCode(200).body("messages.text", contains("m2"));
-        given().get("/internal/groups/" + uniqueGroup() + "/messages")
+        internal().get("/internal/groups/" + uniqueGroup() + "/messages")
                 .then().statusCode(200).body("messages", hasSize(0));
     }
 
@@ -111,7 +112,7 @@ class GroupHistoryResourceTest {
                 "ids are contiguous");
         int stored = 0;
         for (String group : groups) {
-            stored += given().queryParam("limit", 1000).get("/internal/groups/" + group + "/messages")
+            stored += internal().queryParam("limit", 1000).get("/internal/groups/" + group + "/messages")
                     .then().statusCode(200).extract().jsonPath().getList("messages").size();
         }
         assertEquals(count, stored);
@@ -121,20 +122,20 @@ class GroupHistoryResourceTest {
     void repeatedClientIdReturnsTheFirstMessage() {
         String group = uniqueGroup();
         String token = TestTokens.valid("carol");
-        JsonPath first = given().auth().oauth2(token).contentType(ContentType.JSON)
+        JsonPath first = internal().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"text\":\"once\",\"clientId\":\"c-1\"}")
                 .post("/internal/groups/" + group + "/messages").then().statusCode(201).extract().jsonPath();
-        given().auth().oauth2(token).contentType(ContentType.JSON)
+        internal().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"text\":\"again\",\"clientId\":\"c-1\"}")
                 .post("/internal/groups/" + group + "/messages")
                 .then().statusCode(200)
                 .body("id", equalTo(first.getInt("id")))
                 .body("text", equalTo("once"));
         // Another sender may use the same clientId.
-        given().auth().oauth2(TestTokens.valid("dave")).contentType(ContentType.JSON)
+        internal().auth().oauth2(TestTokens.valid("dave")).contentType(ContentType.JSON)
                 .body("{\"text\":\"mine\",\"clientId\":\"c-1\"}")
                 .post("/internal/groups/" + group + "/messages").then().statusCode(201);
-        given().get("/internal/groups/" + group + "/messages").then().body("messages.text", contains("once", "mine"));
+        internal().get("/internal/groups/" + group + "/messages").then().body("messages.text", contains("once", "mine"));
     }
 
     private void awaitBusCarriesMessages() throws InterruptedException {
@@ -166,9 +167,9 @@ class GroupHistoryResourceTest {
         long start = head();
         post(a, "fay", "in a");
         post(b, "fay", "in b");
-        given().queryParam("after", start).queryParam("group", a).get("/internal/messages")
+        internal().queryParam("after", start).queryParam("group", a).get("/internal/messages")
                 .then().statusCode(200).body("entries.text", contains("in a"));
-        given().queryParam("after", start).queryParam("group", a).queryParam("group", b).get("/internal/messages")
+        internal().queryParam("after", start).queryParam("group", a).queryParam("group", b).get("/internal/messages")
                 .then().statusCode(200).body("entries.text", contains("in a", "in b"))
                 .body("entries.kind", contains("message", "message"));
     }
@@ -179,23 +180,23 @@ class GroupHistoryResourceTest {
         String group = uniqueGroup();
         long start = head();
         post(group, "gil", "before");
-        long joined = given().auth().oauth2(TestTokens.valid("Hana")).put("/internal/groups/" + group + "/members/me")
+        long joined = internal().auth().oauth2(TestTokens.valid("Hana")).put("/internal/groups/" + group + "/members/me")
                 .then().statusCode(201).body("kind", equalTo("member-joined")).body("sender", equalTo("Hana"))
                 .body("group", equalTo(group)).extract().jsonPath().getLong("id");
         post(group, "gil", "during");
-        long left = given().auth().oauth2(TestTokens.valid("Hana")).delete("/internal/groups/" + group + "/members/me")
+        long left = internal().auth().oauth2(TestTokens.valid("Hana")).delete("/internal/groups/" + group + "/members/me")
                 .then().statusCode(201).body("kind", equalTo("member-left")).extract().jsonPath().getLong("id");
         post(group, "gil", "after");
 
-        JsonPath log = given().queryParam("after", start).queryParam("group", group).get("/internal/messages")
+        JsonPath log = internal().queryParam("after", start).queryParam("group", group).get("/internal/messages")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("message", "member-joined", "message", "member-left", "message"), log.getList("entries.kind"));
         assertEquals(List.of(joined, left), log.getList("entries.findAll { it.kind != 'message' }.id", Long.class));
-        given().queryParam("after", joined - 1).queryParam("membership", true).queryParam("all", true)
+        internal().queryParam("after", joined - 1).queryParam("membership", true).queryParam("all", true)
                 .get("/internal/messages").then().statusCode(200)
                 .body("entries.id", hasItems((int) joined, (int) left))
                 .body("entries.kind", everyItem(not(equalTo("message"))));
-        given().get("/internal/groups/" + group + "/messages").then()
+        internal().get("/internal/groups/" + group + "/messages").then()
                 .body("messages.text", contains("before", "during", "after"));
 
         BusSink.Received received;
@@ -208,8 +209,8 @@ class GroupHistoryResourceTest {
 
     @Test
     void refusesMembershipEntriesWithoutAValidToken() {
-        given().put("/internal/groups/" + uniqueGroup() + "/members/me").then().statusCode(401);
-        given().auth().oauth2(TestTokens.expired("ivy")).delete("/internal/groups/" + uniqueGroup() + "/members/me")
+        internal().put("/internal/groups/" + uniqueGroup() + "/members/me").then().statusCode(401);
+        internal().auth().oauth2(TestTokens.expired("ivy")).delete("/internal/groups/" + uniqueGroup() + "/members/me")
                 .then().statusCode(401);
     }
 
@@ -217,15 +218,15 @@ class GroupHistoryResourceTest {
     @ValueSource(strings = {"{\"text\":\"\"}", "{\"text\":\"   \"}", "{}", "{\"text\":5}", "{\"text\":\"ok\",\"clientId\":\"has space\"}", "nope"})
     void refusesBadPostsAndStoresNothing(String body) {
         String group = uniqueGroup();
-        given().auth().oauth2(TestTokens.valid("gus")).contentType(ContentType.JSON).body(body)
+        internal().auth().oauth2(TestTokens.valid("gus")).contentType(ContentType.JSON).body(body)
                 .post("/internal/groups/" + group + "/messages")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().get("/internal/groups/" + group + "/messages").then().body("messages", hasSize(0));
+        internal().get("/internal/groups/" + group + "/messages").then().body("messages", hasSize(0));
     }
 
     @Test
     void refusesTextOverTheLimitInsteadOfTruncating() {
-        given().auth().oauth2(TestTokens.valid("hal")).contentType(ContentType.JSON)
+        internal().auth().oauth2(TestTokens.valid("hal")).contentType(ContentType.JSON)
                 .body("{\"text\":\"" + "x".repeat(4097) + "\"}")
                 .post("/internal/groups/" + uniqueGroup() + "/messages")
                 .then().statusCode(400).contentType("application/problem+json");
@@ -234,18 +235,18 @@ class GroupHistoryResourceTest {
     @Test
     void refusesPostsWithoutAValidToken() {
         String group = uniqueGroup();
-        given().contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+        internal().contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
                 .post("/internal/groups/" + group + "/messages").then().statusCode(401);
-        given().auth().oauth2(TestTokens.expired("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+        internal().auth().oauth2(TestTokens.expired("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
                 .post("/internal/groups/" + group + "/messages").then().statusCode(401);
-        given().auth().oauth2(TestTokens.forged("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
+        internal().auth().oauth2(TestTokens.forged("ivy")).contentType(ContentType.JSON).body("{\"text\":\"hi\"}")
                 .post("/internal/groups/" + group + "/messages").then().statusCode(401);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"before=abc", "after=-3", "limit=0", "limit=1001"})
     void refusesBadPageQueries(String query) {
-        given().get("/internal/groups/" + uniqueGroup() + "/messages?" + query)
+        internal().get("/internal/groups/" + uniqueGroup() + "/messages?" + query)
                 .then().statusCode(400).contentType("application/problem+json");
     }
 }

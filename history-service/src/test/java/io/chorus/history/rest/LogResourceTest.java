@@ -1,5 +1,6 @@
 package io.chorus.history.rest;
 
+import static io.chorus.testing.InternalCalls.internal;
 import static io.restassured.RestAssured.given;
 
 import io.chorus.testing.BusSinkResource;
@@ -35,7 +36,7 @@ class LogResourceTest extends LogApiContract {
 
     @Override
     protected long append(String group, String text) {
-        return given().auth().oauth2(TestTokens.valid("fay")).contentType(ContentType.JSON)
+        return internal().auth().oauth2(TestTokens.valid("fay")).contentType(ContentType.JSON)
                 .body("{\"text\":\"" + text + "\"}").post("/internal/groups/" + group + "/messages")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }

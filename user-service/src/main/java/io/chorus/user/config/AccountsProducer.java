@@ -1,7 +1,10 @@
 package io.chorus.user.config;
 
+import io.chorus.common.limits.LimitsSwitch;
+import io.chorus.common.limits.RateLimitsConfig;
 import io.chorus.user.repository.UserRepository;
 import io.chorus.user.service.Accounts;
+import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.PasswordHasher;
 import io.chorus.user.service.TokenIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,5 +18,12 @@ public class AccountsProducer {
     @ApplicationScoped
     Accounts accounts(UserRepository users, AccountsConfig config) {
         return new Accounts(users, new PasswordHasher(config.bcryptCost()), new TokenIssuer(config.tokenLifespan()));
+    }
+
+    @Produces
+    @ApplicationScoped
+    LoginThrottle loginThrottle(RateLimitsConfig config, LimitsSwitch limits) {
+        return new LoginThrottle(config.logins().failures(), config.logins().window(), config.maxKeys(),
+                limits.perUserLimits());
     }
 }
