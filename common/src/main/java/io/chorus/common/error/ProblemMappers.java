@@ -28,8 +28,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         Response response = respond(e.toProblem());
-        // Unavailable is temporary by definition (a service restarting, storage away): say when to retry.
-        return e.status() == 503 ? Response.fromResponse(response).header("Retry-After", "1").build() : response;
+        // Unavailable and too-many-requests are temporary by definition: say when to retry.
+        long retryAfter = e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : e.status() == 503 ? 1 : 0;
+        return retryAfter > 0 ? Response.fromResponse(response).header("Retry-After", String.valueOf(retryAfter)).build()
+                : response;
     }
 
     @ServerExceptionMapper
@@ -105,6 +107,14 @@ public class ProblemMappers {
     }
 
     private static String describe(ConstraintViolation<?> violation) {
+        jakarta.validation.Path.Node last = null;
+        for (jakarta.validation.Path.Node node : violation.getPropertyPath()) {
+            last = node;
+        }
+        if (last != null && last.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+            // A whole parameter (the body) is missing: its message says what is needed.
+            return violation.getMessage();
+        }
         String path = violation.getPropertyPath().toString();
         // "register.request.name" -> "name": clients know their fields, not our method names.
         int dot = path.lastIndexOf('.');

@@ -1,5 +1,6 @@
 package io.chorus.common.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -10,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Wrong JSON types are a client error: {"name": 123} must be a 400, not the user "123".
- * Jackson coerces scalars to strings by default; we turn that off for every service.
+ * Jackson coerces scalars to strings by default; we turn that off for every service. A key given
+ * twice is malformed too.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -25,5 +27,7 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // {"text":"a","text":"b"} is ambiguous (and breaks records' creators): refuse it as malformed.
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 }

@@ -15,6 +15,13 @@ public final class MessageText {
         if (text == null) {
             throw ProblemException.invalid("text is required");
         }
+        if (text.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold U+0000: refused here, it would fail the whole commit batch.
+            throw ProblemException.invalid("text must not contain the NUL character (U+0000)");
+        }
+        if (hasUnpairedSurrogate(text)) {
+            throw ProblemException.invalid("text must be valid Unicode: it has an unpaired surrogate (a broken \\u escape)");
+        }
         String trimmed = text.strip();
         int length = trimmed.codePointCount(0, trimmed.length());
         if (length < 1 || length > MAX_CHARACTERS) {
@@ -22,5 +29,17 @@ public final class MessageText {
                     + " characters after trimming (it has " + length + ")");
         }
         return trimmed;
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -28,6 +28,17 @@ class MessageTextTest {
     }
 
     @Test
+    void refusesWhatTheStoreCannotHoldRatherThanChangingIt() {
+        // NUL fails a PostgreSQL insert (and with it a whole commit batch); an unpaired surrogate
+        // would be stored as '?'. Both are refused; a proper pair (an emoji) is text.
+        for (String bad : new String[] {"a\u0000b", "\u0000", "x\ud800", "\udfff\ud800", "\ud83d"}) {
+            ProblemException refused = assertThrows(ProblemException.class, () -> MessageText.require(bad));
+            assertEquals(400, refused.status());
+        }
+        assertEquals("\ud83d\ude00 e\u0301 \u202e", MessageText.require("\ud83d\ude00 e\u0301 \u202e"));
+    }
+
+    @Test
     void clientIdsAreShortVisibleAscii() {
         assertEquals("abc-123", ClientId.requireValidOrNull("abc-123"));
         assertEquals(null, ClientId.requireValidOrNull(null));

@@ -1,6 +1,6 @@
 package io.chorus.dm.rest;
 
-import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.log.Appended;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.DirectMessage;
@@ -11,6 +11,7 @@ import io.chorus.dm.service.Conversation;
 import io.chorus.dm.service.DirectMessages;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -37,21 +38,23 @@ public class DirectMessageResource {
     private final DirectMessages directMessages;
     private final DirectMessageRepository messages;
     private final JsonWebToken caller;
+    private final PostRateLimit postRateLimit;
 
-    public DirectMessageResource(DirectMessages directMessages, DirectMessageRepository messages, JsonWebToken caller) {
+    public DirectMessageResource(DirectMessages directMessages, DirectMessageRepository messages, JsonWebToken caller,
+                                 PostRateLimit postRateLimit) {
         this.directMessages = directMessages;
         this.messages = messages;
         this.caller = caller;
+        this.postRateLimit = postRateLimit;
     }
 
     /** 201 once committed; a repeated clientId answers 200 with the first message. */
     @POST
     @Path("/{peer}/messages")
-    public Response send(@PathParam("peer") String peer, SendRequest request,
+    public Response send(@PathParam("peer") String peer,
+                         @NotNull(message = "a JSON body {\"text\"} is required") SendRequest request,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        if (request == null) {
-            throw ProblemException.invalid("a JSON body {\"text\"} is required");
-        }
+        postRateLimit.acquire(caller.getName());
         Appended<DirectMessage> sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
         return Response.status(sent.created() ? 201 : 200).entity(sent.entry()).build();
     }

@@ -1,6 +1,6 @@
 package io.chorus.gateway.rest;
 
-import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.message.MessageText;
@@ -10,6 +10,7 @@ import io.chorus.gateway.group.Group;
 import io.chorus.gateway.group.Groups;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -37,22 +38,23 @@ public class GroupMessageResource {
     private final Groups groups;
     private final HistoryClient history;
     private final JsonWebToken caller;
+    private final PostRateLimit postRateLimit;
 
-    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller) {
+    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller,
+                                PostRateLimit postRateLimit) {
         this.groups = groups;
         this.history = history;
         this.caller = caller;
+        this.postRateLimit = postRateLimit;
     }
 
     @POST
     public Response post(@PathParam("group") String group, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                         PostRequest request) {
+                         @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
         Group target = groups.requireMember(group, caller.getName());
-        if (request == null) {
-            throw ProblemException.invalid("a JSON body {\"text\"} is required");
-        }
         HistoryClient.PostBody body = new HistoryClient.PostBody(MessageText.require(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
+        postRateLimit.acquire(caller.getName());
         // The token may have come as ?access_token=; history-service wants it as a header.
         String bearer = authorization != null ? authorization : "Bearer " + caller.getRawToken();
         RestResponse<GroupMessage> stored = Upstream.call("history-service",

@@ -7,6 +7,7 @@ import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.Member;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,10 +38,7 @@ public class GroupResource {
     }
 
     @POST
-    public Response create(CreateRequest request) {
-        if (request == null) {
-            throw ProblemException.invalid("a JSON body {\"name\"} is required");
-        }
+    public Response create(@NotNull(message = "a JSON body {\"name\"} is required") CreateRequest request) {
         GroupView created = GroupView.of(groups.create(request.name(), caller.getName(), bearer()));
         return Response.created(URI.create("/api/groups/" + created.name())).entity(created).build();
     }

@@ -13,6 +13,7 @@ import io.chorus.history.service.MessageLog;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,12 +46,10 @@ public class GroupHistoryResource {
     /** 201 once committed; a repeated clientId answers 200 with the first message. */
     @POST
     @Authenticated
-    public Uni<Response> append(@PathParam("group") String group, PostRequest request) {
+    public Uni<Response> append(@PathParam("group") String group,
+                                @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
         if (!NameRule.isValid(group)) {
             throw ProblemException.notFound("no group named '" + group + "'");
-        }
-        if (request == null) {
-            throw ProblemException.invalid("a JSON body {\"text\"} is required");
         }
         Append append = Append.message(group, caller.getName(), MessageText.require(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));

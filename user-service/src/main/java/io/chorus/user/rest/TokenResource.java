@@ -1,12 +1,17 @@
 package io.chorus.user.rest;
 
 import io.chorus.user.service.Accounts;
+import io.chorus.user.service.Credentials;
+import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.TokenIssuer;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import io.vertx.core.http.HttpServerRequest;
 
 @Path("/api/auth/token")
 @Produces(MediaType.APPLICATION_JSON)
@@ -14,17 +19,31 @@ import jakarta.ws.rs.core.MediaType;
 public class TokenResource {
 
     private final Accounts accounts;
+    private final LoginThrottle throttle;
 
-    public TokenResource(Accounts accounts) {
+    public TokenResource(Accounts accounts, LoginThrottle throttle) {
         this.accounts = accounts;
+        this.throttle = throttle;
     }
 
+    /**
+     * The client address is the connection's peer, or the forwarded client where the HTTP layer is
+     * told to trust a proxy (quarkus.http.proxy.proxy-address-forwarding, see docs/security.md).
+     */
     @POST
-    public TokenView logIn(UserResource.CredentialsRequest request) {
-        TokenIssuer.AccessToken token = accounts.logIn(UserResource.CredentialsRequest.require(request));
+    public TokenView logIn(@NotNull(message = UserResource.CredentialsRequest.REQUIRED) UserResource.CredentialsRequest request,
+                           @Context HttpServerRequest http) {
+        Credentials credentials = request.toCredentials();
+        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        TokenIssuer.AccessToken token = throttle.attempt(credentials.name(), address, () -> accounts.logIn(credentials));
         return new TokenView(token.value(), "Bearer", token.expiresInSeconds());
     }
 
     public record TokenView(String accessToken, String tokenType, long expiresIn) {
+
+        @Override
+        public String toString() {
+            return "TokenView[accessToken=<hidden>, tokenType=" + tokenType + ", expiresIn=" + expiresIn + "]";
+        }
     }
 }

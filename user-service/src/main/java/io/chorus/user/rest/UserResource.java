@@ -1,10 +1,10 @@
 package io.chorus.user.rest;
 
-import io.chorus.common.error.ProblemException;
 import io.chorus.user.service.Accounts;
 import io.chorus.user.service.Credentials;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,8 +27,8 @@ public class UserResource {
     }
 
     @POST
-    public Response register(CredentialsRequest request) {
-        UserView created = UserView.of(accounts.register(CredentialsRequest.require(request)));
+    public Response register(@NotNull(message = CredentialsRequest.REQUIRED) CredentialsRequest request) {
+        UserView created = UserView.of(accounts.register(request.toCredentials()));
         return Response.created(URI.create("/api/users/" + created.name())).entity(created).build();
     }
 
@@ -49,11 +49,15 @@ public class UserResource {
     /** The JSON body of registration and login. */
     public record CredentialsRequest(String name, String password) {
 
-        static Credentials require(CredentialsRequest request) {
-            if (request == null) {
-                throw ProblemException.invalid("a JSON body {\"name\", \"password\"} is required");
-            }
-            return new Credentials(request.name(), request.password());
+        static final String REQUIRED = "a JSON body {\"name\", \"password\"} is required";
+
+        Credentials toCredentials() {
+            return new Credentials(name, password);
+        }
+
+        @Override
+        public String toString() {
+            return "CredentialsRequest[name=" + name + ", password=<hidden>]";
         }
     }
 }

@@ -25,6 +25,12 @@ public record Credentials(String name, String password) {
         return this;
     }
 
+    /** Records print their fields; a password must never reach a log by accident. */
+    @Override
+    public String toString() {
+        return "Credentials[name=" + name + ", password=<hidden>]";
+    }
+
     /** A login can only succeed with a well-formed name and password; anything else is a 401. */
     public boolean isPlausibleLogin() {
         return NameRule.isValid(name) && password != null && !password.isEmpty()

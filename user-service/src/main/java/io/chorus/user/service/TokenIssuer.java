@@ -23,5 +23,10 @@ public class TokenIssuer {
     }
 
     public record AccessToken(String value, long expiresInSeconds) {
+
+        @Override
+        public String toString() {
+            return "AccessToken[value=<hidden>, expiresInSeconds=" + expiresInSeconds + "]";
+        }
     }
 }

@@ -1,0 +1,124 @@
+package io.chorus.common.error;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Request bodies are at most 64 KiB (SPEC), however they are sent: with a declared length or
+ * chunked. Vert.x's body handler, first on every route, reads the body up to that size (the
+ * REST layer then reads it from memory) and fails the request with 413 past it; the failure
+ * handler turns that and any other refusal the HTTP layer makes on its own into the problem
+ * document every other refusal has. The rest of an oversized body is read and thrown away, so
+ * the client gets its answer instead of a reset connection. 64 KiB holds the longest valid
+ * message (4,096 characters of up to 4 bytes, JSON-escaped) with room.
+ */
+@ApplicationScoped
+public class HttpLayerRefusals {
+
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+    /** Quarkus's own size check runs at order -2; this must come first. */
+    private static final int ORDER = -3;
+
+    void install(@Observes Router router) {
+        // Any method: a declared length over the limit, or a form, is refused before anything is read.
+        router.route().order(ORDER - 1).handler(HttpLayerRefusals::screen);
+        // Only where a body belongs: on a GET (a live stream above all) the handler would turn the
+        // client going away into a routing failure.
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        router.route().order(ORDER).method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+                .method(HttpMethod.DELETE).handler(context -> readBody(bodies, context))
+                .handler(HttpLayerRefusals::emptyBodyIsABody);
+        router.route().order(ORDER - 1).failureHandler(HttpLayerRefusals::asProblem);
+    }
+
+    static void screen(RoutingContext context) {
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && (type.regionMatches(true, 0, "multipart/", 0, 10)
+                || type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33))) {
+            // The API takes JSON only; the body handler would otherwise decode forms (and fail on their own limits).
+            context.request().handler(ignored -> { });
+            respond(context, 415, "Unsupported media type", "this API takes application/json bodies, not forms");
+            return;
+        }
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared;
+        try {
+            declared = length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            declared = -1;
+        }
+        if (declared <= MAX_BODY_BYTES) {
+            context.next();
+            return;
+        }
+        // Read and drop what the client sends anyway: it gets this answer, not a reset connection.
+        context.request().handler(ignored -> { });
+        respond(context, 413, "Content too large",
+                "the body has " + declared + " bytes; at most " + MAX_BODY_BYTES + " are accepted");
+    }
+
+    /**
+     * HTTP/1.x only: the REST layer pauses the request it reads, and an HTTP/2 request that was
+     * read already refuses to pause. HTTP/2 has no chunked encoding; a body without a length
+     * there is capped by Quarkus's own limit (the same 64 KiB), whose 413 has no problem body.
+     */
+    private static void readBody(BodyHandler bodies, RoutingContext context) {
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            context.next();
+        } else {
+            bodies.handle(context);
+        }
+    }
+
+    /**
+     * The body handler leaves an empty body unset, and the REST layer would then wait to read one
+     * from a request that has ended; an empty buffer makes it "no body", a clear 400.
+     */
+    static void emptyBodyIsABody(RoutingContext context) {
+        if (context.request().version() != HttpVersion.HTTP_2 && context.body().buffer() == null) {
+            context.setBody(Buffer.buffer());
+        }
+        context.next();
+    }
+
+    static void asProblem(RoutingContext context) {
+        int status = context.statusCode();
+        // 4xx refusals of the HTTP layer (too large, an undecodable form) come as a status, with or
+        // without a cause; anything else (a closed connection, a bug) is Quarkus's to report.
+        if (status < 400 || status >= 500 || context.response().headWritten() || context.response().closed()) {
+            context.next();
+            return;
+        }
+        if (status == 413) {
+            context.request().handler(ignored -> { });
+        }
+        if (status == 413) {
+            respond(context, 413, "Content too large", "the body is larger than " + MAX_BODY_BYTES
+                    + " bytes, the most accepted");
+        } else {
+            respond(context, status, HttpResponseStatus.valueOf(status).reasonPhrase(),
+                    "the request could not be read: " + (context.failure() == null ? "it is malformed"
+                            : context.failure().getMessage()));
+        }
+    }
+
+    private static void respond(RoutingContext context, int status, String title, String detail) {
+        JsonObject problem = new JsonObject()
+                .put("type", "about:blank")
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail);
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(problem.encode());
+    }
+}
