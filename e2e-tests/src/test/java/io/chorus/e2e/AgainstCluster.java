@@ -21,13 +21,25 @@ abstract class AgainstCluster {
         int value();
     }
 
+    /**
+     * The suite posts faster than any person (hundreds of posts a second from one user, to test
+     * ordering under load): its cluster runs with CHORUS_LIMITS=off. The limits have their own
+     * suite (LimitsIT) at their defaults.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface PerUserLimitsOff {
+    }
+
     static ChorusCluster cluster;
     static Api api;
 
     @BeforeAll
     static void startCluster(TestInfo suite) {
         Gateways gateways = suite.getTestClass().map(type -> type.getAnnotation(Gateways.class)).orElse(null);
-        cluster = ChorusCluster.start(gateways == null ? 1 : gateways.value());
+        boolean limitsOff = suite.getTestClass().map(type -> type.isAnnotationPresent(PerUserLimitsOff.class)).orElse(false);
+        cluster = ChorusCluster.start(gateways == null ? 1 : gateways.value(),
+                limitsOff ? java.util.Map.of("CHORUS_LIMITS", "off") : java.util.Map.of());
         api = new Api(cluster);
     }
 

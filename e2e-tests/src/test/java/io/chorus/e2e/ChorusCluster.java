@@ -3,6 +3,7 @@ package io.chorus.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.chorus.testing.LocalPostgres;
+import io.chorus.testing.ServiceSecrets;
 import io.chorus.testing.SigningKeys;
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The four services as separate processes, started the way bin/run starts them (the packaged
  * quarkus-run.jar, configured by environment), each with its own throwaway database, on free
- * ports, with a freshly generated key pair. A service can be restarted alone.
+ * ports, with a freshly generated key pair and service secrets (internal credential, bus keys).
+ * A service can be restarted alone.
  */
 public final class ChorusCluster implements AutoCloseable {
 
@@ -33,14 +35,20 @@ public final class ChorusCluster implements AutoCloseable {
 
     private final Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
     private final Path logs;
+    /** Every secret of every cluster this build started, one per line (LogsHoldNoSecretsIT). */
+    static final Path SECRETS_SEEN = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize()
+            .resolve("e2e-tests/target/cluster-secrets.txt");
     private final SigningKeys keys = SigningKeys.generate();
+    private final ServiceSecrets secrets = ServiceSecrets.generate();
+    private final Map<String, String> environment;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, String> databases = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final List<String> instances = new ArrayList<>();
-    private final Map<String, int[]> busPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> busPorts = new LinkedHashMap<>();
 
-    private ChorusCluster(int gateways) {
+    private ChorusCluster(int gateways, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         try {
             logs = Files.createDirectories(root.resolve("e2e-tests/target/service-logs"));
         } catch (IOException e) {
@@ -50,7 +58,7 @@ public final class ChorusCluster implements AutoCloseable {
         for (int i = 1; i <= gateways; i++) {
             String gateway = i == 1 ? GATEWAY : GATEWAY + "-" + i;
             instances.add(gateway);
-            busPorts.put(gateway, new int[] {freePort(), freePort()});
+            busPorts.put(gateway, freePort());
         }
         instances.addAll(SERVICES.subList(1, SERVICES.size()));
         for (String instance : instances) {
@@ -64,8 +72,14 @@ public final class ChorusCluster implements AutoCloseable {
 
     /** The services with this many gateway replicas; publishers publish to every replica's proxy. */
     public static ChorusCluster start(int gateways) {
-        ChorusCluster cluster = new ChorusCluster(gateways);
+        return start(gateways, Map.of());
+    }
+
+    /** With extra environment for every service, e.g. CHORUS_LIMITS=off for a benchmark. */
+    public static ChorusCluster start(int gateways, Map<String, String> environment) {
+        ChorusCluster cluster = new ChorusCluster(gateways, environment);
         try {
+            cluster.recordSecrets();
             for (String service : SERVICES) {
                 cluster.databases.put(service, LocalPostgres.createThrowawayDatabase("e2e_" + service));
             }
@@ -84,6 +98,40 @@ public final class ChorusCluster implements AutoCloseable {
 
     public SigningKeys keys() {
         return keys;
+    }
+
+    public ServiceSecrets secrets() {
+        return secrets;
+    }
+
+    /**
+     * Notes this cluster's secrets where LogsHoldNoSecretsIT, which runs after every other suite,
+     * looks for them in the services' logs. Outside the logs' directory, under target/.
+     */
+    private void recordSecrets() {
+        try {
+            List<String> lines = new ArrayList<>(secrets.all());
+            Files.readAllLines(keys.privateKeyFile()).stream().filter(line -> !line.startsWith("-----"))
+                    .findFirst().ifPresent(lines::add);
+            Files.write(SECRETS_SEEN, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The name of a service's (throwaway) database. */
+    public String database(String service) {
+        return databases.get(module(service));
+    }
+
+    /** The file a service's output goes to. */
+    public Path log(String service) {
+        return logs.resolve(service + ".log");
+    }
+
+    /** The bus port (the proxy's XSUB, CURVE) of a gateway replica. */
+    public int busPort(String gateway) {
+        return busPorts.get(gateway);
     }
 
     /** The operating-system process id of a running service (benchmarks read its memory from /proc). */
@@ -121,11 +169,11 @@ public final class ChorusCluster implements AutoCloseable {
         env.put("CHORUS_JWT_PUBLIC_KEY_LOCATION", keys.publicKeyFile().toString());
         env.put("CHORUS_JWT_PRIVATE_KEY_LOCATION", keys.privateKeyFile().toString());
         env.put("CHORUS_BUS_ENDPOINTS", String.join(",", busPorts.values().stream()
-                .map(bus -> "tcp://127.0.0.1:" + bus[0]).toList()));
+                .map(bus -> "tcp://127.0.0.1:" + bus).toList()));
         if (busPorts.containsKey(service)) {
-            env.put("GATEWAY_BUS_XSUB_PORT", String.valueOf(busPorts.get(service)[0]));
-            env.put("GATEWAY_BUS_XPUB_PORT", String.valueOf(busPorts.get(service)[1]));
+            env.put("GATEWAY_BUS_XSUB_PORT", String.valueOf(busPorts.get(service)));
         }
+        env.putAll(secrets.environment(module(service)));
         env.put("GATEWAY_BUS_BIND_ADDRESS", "127.0.0.1");
         // Heartbeats every second: the tests' streams count as connected once one arrives.
         env.put("GATEWAY_STREAM_HEARTBEAT", "1s");
@@ -142,6 +190,7 @@ public final class ChorusCluster implements AutoCloseable {
             origins.add("http://localhost:" + ports.get(gateway));
         }
         env.put("CHORUS_WEB_ORIGINS", String.join(",", origins));
+        env.putAll(environment);
         try {
             processes.put(service, builder.start());
         } catch (IOException e) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Direct messages end to end: dm-service, the bus, the gateway's /api/events, real SSE. */
+@AgainstCluster.PerUserLimitsOff
 class DirectMessagingIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Group messaging end to end: gateway, ZeroMQ proxy, history-service, PostgreSQL, real SSE. */
+@AgainstCluster.PerUserLimitsOff
 class GroupMessagingIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two gateway replicas behave as one: posts, joins and leaves on one reach streams on the other. */
 @AgainstCluster.Gateways(2)
+@AgainstCluster.PerUserLimitsOff
 class ReplicasIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -37,7 +37,10 @@ final class RunCommand implements AutoCloseable {
     private final Path log;
     private final Process process;
 
-    private RunCommand(int gateways) throws IOException {
+    private final Map<String, String> environment;
+
+    private RunCommand(int gateways, Map<String, String> environment) throws IOException {
+        this.environment = Map.copyOf(environment);
         state = Files.createTempDirectory("chorus-run");
         prefix = LocalPostgres.TEST_DATABASE_PREFIX + "run_" + UUID.randomUUID().toString().substring(0, 6) + "_";
         ports.put("USER", freePort());
@@ -46,7 +49,6 @@ final class RunCommand implements AutoCloseable {
         // Replica i listens on base + 100 i, for HTTP and for its bus proxy alike.
         ports.put("GATEWAY", freePortWithReplica());
         ports.put("BUS_XSUB", freePortWithReplica());
-        ports.put("BUS_XPUB", freePortWithReplica());
         for (int i = 1; i < gateways; i++) {
             ports.put("GATEWAY_" + i, ports.get("GATEWAY") + 100 * i);
         }
@@ -56,7 +58,12 @@ final class RunCommand implements AutoCloseable {
 
     /** Starts bin/run with this many gateway replicas and waits until it says Chorus is running. */
     static RunCommand start(int gateways) throws IOException {
-        RunCommand run = new RunCommand(gateways);
+        return start(gateways, Map.of());
+    }
+
+    /** With extra environment for bin/run (and so for every service), e.g. CHORUS_LIMITS=off. */
+    static RunCommand start(int gateways, Map<String, String> environment) throws IOException {
+        RunCommand run = new RunCommand(gateways, environment);
         try {
             await("bin/run reports Chorus running").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !run.process.isAlive() || run.output().contains("Chorus is running"));
@@ -84,6 +91,7 @@ final class RunCommand implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("CHORUS_STATE_DIR", state.toString());
         env.put("CHORUS_DB_PREFIX", prefix);
+        env.putAll(environment);
         ports.forEach((name, port) -> env.put("CHORUS_" + name + "_PORT", String.valueOf(port)));
         env.put("JAVA_HOME", ProcessHandle.current().info().command()
                 .map(java -> Path.of(java).getParent().getParent().toString())

@@ -2,6 +2,7 @@ package io.chorus.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
@@ -38,6 +39,15 @@ class RunCommandIT {
             String token = run.signUp("ann-" + UUID.randomUUID().toString().substring(0, 6));
             String group = "supervised-" + UUID.randomUUID().toString().substring(0, 6);
             assertEquals(201, run.call(run.url("GATEWAY"), "POST", "/api/groups", token, "{\"name\":\"" + group + "\"}").statusCode());
+
+            // The generated internal credential closes /internal/* to everyone else, even with a user token.
+            for (String internal : List.of(run.url("DM") + "/internal/dms?after=0&all=true",
+                    run.url("HISTORY") + "/internal/messages?after=0&all=true")) {
+                HttpResponse<String> refused = run.call(internal.substring(0, internal.indexOf("/internal")), "GET",
+                        internal.substring(internal.indexOf("/internal")), token, null);
+                assertEquals(401, refused.statusCode(), internal + ": " + refused.body());
+                assertFalse(refused.body().contains("entries"), refused.body());
+            }
 
             // kill -9: the others keep serving, a post gets a 503 problem at once, and the supervisor restarts it.
             ProcessHandle history = run.service("history-service");

@@ -1,0 +1,169 @@
+package io.chorus.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC's limits against the running services, at their production defaults: posts per user,
+ * failed logins per name and address, streams per user, and streams that end with their token.
+ * Each test fails without its limit (it asserts the refusal and that nothing was stored).
+ */
+class LimitsIT extends AgainstCluster {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void groupPostsPastTheBurstGet429WithRetryAfterAndAreNotStored() throws Exception {
+        Api.Duo duo = api.groupWithAliceAndBob("flood");
+        List<Integer> statuses = postConcurrently(130, n -> given().auth().oauth2(duo.alice()).contentType(ContentType.JSON)
+                .body("{\"text\":\"flood " + n + "\"}").post(api.gateway() + "/api/groups/" + duo.group() + "/messages"));
+        long created = statuses.stream().filter(status -> status == 201).count();
+        long refused = statuses.stream().filter(status -> status == 429).count();
+        assertEquals(130, created + refused, "every post was either stored or refused: " + statuses);
+        assertTrue(created >= 100 && created < 130, "the burst of 100 passes, the rest does not: " + created);
+
+        Response tooMany = given().auth().oauth2(duo.alice()).contentType(ContentType.JSON).body("{\"text\":\"one more\"}")
+                .post(api.gateway() + "/api/groups/" + duo.group() + "/messages");
+        assertEquals(429, tooMany.statusCode());
+        assertEquals("application/problem+json", tooMany.contentType());
+        int retryAfter = Integer.parseInt(tooMany.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+
+        List<String> stored = given().auth().oauth2(duo.bob()).queryParam("limit", 1000)
+                .get(api.gateway() + "/api/groups/" + duo.group() + "/messages").then().statusCode(200)
+                .extract().jsonPath().getList("messages.text");
+        assertEquals(created, stored.size(), "exactly the accepted posts are in history");
+        assertFalse(stored.contains("one more"));
+        // bob has his own allowance.
+        api.post(duo.bob(), duo.group(), "bob is not limited by alice");
+    }
+
+    @Test
+    void directMessagesPastTheBurstGet429AndAreNotStored() throws Exception {
+        String sender = Api.unique("dmflood");
+        String senderToken = api.signUp(sender);
+        String peer = Api.unique("peer");
+        String peerToken = api.signUp(peer);
+        List<Integer> statuses = postConcurrently(130, n -> given().auth().oauth2(senderToken).contentType(ContentType.JSON)
+                .body("{\"text\":\"dm " + n + "\"}").post(api.dms() + "/api/dms/" + peer + "/messages"));
+        long created = statuses.stream().filter(status -> status == 201).count();
+        assertEquals(130, created + statuses.stream().filter(status -> status == 429).count(), statuses.toString());
+        assertTrue(created >= 100 && created < 130, "created " + created);
+        int stored = given().auth().oauth2(peerToken).queryParam("limit", 1000).get(api.dms() + "/api/dms/" + sender + "/messages")
+                .then().statusCode(200).extract().jsonPath().getList("messages").size();
+        assertEquals(created, stored);
+    }
+
+    @Test
+    void fiveFailedLoginsLockThatNameOutEvenWithTheRightPassword() {
+        String name = Api.unique("guessed");
+        api.signUp(name);
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            login(name, "wrong-password-" + attempt).then().statusCode(401);
+        }
+        Response locked = login(name, "password-of-" + name);
+        assertEquals(429, locked.statusCode(), locked.asString());
+        assertEquals("application/problem+json", locked.contentType());
+        int retryAfter = Integer.parseInt(locked.header("Retry-After"));
+        assertTrue(retryAfter > 60 && retryAfter <= 300, "locked for the rest of the 5 minutes: " + retryAfter);
+
+        String other = Api.unique("neighbour");
+        api.signUp(other);
+        login(other, "password-of-" + other).then().statusCode(200);
+    }
+
+    @Test
+    void aUserMayHoldTwentyStreamsAndTheTwentyFirstGets429() throws Exception {
+        String name = Api.unique("streamer");
+        String token = api.signUp(name);
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                open.add(api.everything(token, ""));
+            }
+            HttpResponse<String> refused = openStream(token);
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            assertTrue(refused.body().contains("\"status\":429"), refused.body());
+
+            open.remove(0).close();
+            // The closed stream gives its place back once the gateway notices the dropped connection.
+            org.awaitility.Awaitility.await("a place is free again").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        try (SseClient again = SseClient.connect(api.gateway() + "/api/events", token)) {
+                            return !again.isEnded();
+                        } catch (AssertionError stillFull) {
+                            return false;
+                        }
+                    });
+        } finally {
+            open.forEach(SseClient::close);
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokenExpires() throws Exception {
+        String name = Api.unique("expiring");
+        api.signUp(name);
+        String shortLived = Jwt.issuer("chorus").upn(name).subject(name).groups("user").issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(4)).sign(cluster.keys().keyPair().getPrivate());
+        String longLived = api.signUp(Api.unique("lasting"));
+        try (SseClient expiring = api.everything(shortLived, "");
+             SseClient lasting = api.everything(longLived, "")) {
+            assertFalse(expiring.isEnded());
+            assertTrue(expiring.awaitEnd(Duration.ofSeconds(15)), "the stream ended when its token expired");
+            assertFalse(lasting.isEnded(), "a stream with a valid token stays open");
+            assertEquals(401, openStream(shortLived).statusCode(), "reconnecting needs a fresh token");
+        }
+    }
+
+    private static io.restassured.response.Response login(String name, String password) {
+        return given().contentType(ContentType.JSON).body("{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}")
+                .post(api.users() + "/api/auth/token");
+    }
+
+    private static HttpResponse<String> openStream(String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.gateway() + "/api/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(10)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private interface Post {
+        Response send(int n);
+    }
+
+    /** Sends as fast as 16 clients can: far faster than 20 a second, so the burst decides. */
+    private static List<Integer> postConcurrently(int count, Post post) throws Exception {
+        List<Future<Integer>> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                answers.add(clients.submit(() -> post.send(n).statusCode()));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> answer : answers) {
+            statuses.add(answer.get());
+        }
+        return statuses;
+    }
+}
