@@ -27,9 +27,65 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{ .root.Values.image.repository }}/{{ .name }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
 {{- end }}
 
-{{/* Services that publish on the bus, and so need CHORUS_BUS_ENDPOINTS. */}}
+{{/*
+Services that publish on the bus, and so need CHORUS_BUS_ENDPOINTS and a CURVE key pair of their
+own. The gateway only runs the proxy and subscribes to it in-process.
+*/}}
 {{- define "chorus.publishes" -}}
-{{- if has .name (list "dm-service" "history-service" "group-gateway") }}true{{ end }}
+{{- if has .name (list "dm-service" "history-service") }}true{{ end }}
+{{- end }}
+
+{{/* The Secret with the internal credential (key "credential"): yours, or the chart's. Takes $. */}}
+{{- define "chorus.internalSecretName" -}}
+{{- .Values.internalCredential.existingSecret | default "chorus-internal" }}
+{{- end }}
+
+{{/* The Secret with the bus's CURVE keys: yours, or the chart's. Takes $. */}}
+{{- define "chorus.busSecretName" -}}
+{{- .Values.bus.existingSecret | default "chorus-bus-keys" }}
+{{- end }}
+
+{{/* One env entry from a key of a Secret; takes (dict "env" NAME "secret" SECRET "key" KEY). */}}
+{{- define "chorus.secretEnv" -}}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+{{- end }}
+
+{{/*
+The environment a service takes from the deployment's Secrets, each key only where it is needed:
+every service the internal credential; the gateway the proxy's secret key and the publishers'
+public keys; each publisher the proxy's public key and its own pair, never another's secret.
+*/}}
+{{- define "chorus.secretEnvs" -}}
+{{- $internal := include "chorus.internalSecretName" .root -}}
+{{- $bus := include "chorus.busSecretName" .root -}}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_INTERNAL_CREDENTIAL" "secret" $internal "key" "credential") }}
+{{- if eq .name "group-gateway" }}
+{{ include "chorus.secretEnv" (dict "env" "GATEWAY_BUS_SECRET_KEY" "secret" $bus "key" "server-secret") }}
+# The proxy admits exactly these publishers' keys; Kubernetes expands $(...) from the
+# variables defined above it.
+{{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_PUBLIC_KEY" "secret" $bus "key" "history-public") }}
+{{ include "chorus.secretEnv" (dict "env" "BUS_DM_PUBLIC_KEY" "secret" $bus "key" "dm-public") }}
+- name: GATEWAY_BUS_ALLOWED_KEYS
+  value: $(BUS_HISTORY_PUBLIC_KEY),$(BUS_DM_PUBLIC_KEY)
+{{- else if include "chorus.publishes" . }}
+{{- $own := trimSuffix "-service" .name }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_SERVER_KEY" "secret" $bus "key" "server-public") }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_PUBLIC_KEY" "secret" $bus "key" (printf "%s-public" $own)) }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_SECRET_KEY" "secret" $bus "key" (printf "%s-secret" $own)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+What the pods read from the chart-made Secrets, for checksum/secrets: a key given in values and
+changed on upgrade rolls the pods, which read their environment only at start. A generated
+credential is not in it: it stays the same across upgrades.
+*/}}
+{{- define "chorus.secretInputs" -}}
+{{ toJson (dict "internal" .Values.internalCredential "bus" .Values.bus) }}
 {{- end }}
 
 {{/*
@@ -63,6 +119,10 @@ CHORUS_JWT_PUBLIC_KEY_LOCATION: /etc/chorus/jwt/public.pem
 CHORUS_JWT_ISSUER: {{ $root.Values.jwt.issuer | quote }}
 {{- if eq .name "user-service" }}
 CHORUS_JWT_PRIVATE_KEY_LOCATION: /etc/chorus/jwt/private.pem
+{{- /* Login throttling keys on the client address; behind the Ingress that is X-Forwarded-For,
+       trusted because the NetworkPolicy admits only the controller (and dm-service) here. */}}
+QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING: "true"
+QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED: "true"
 {{- end }}
 {{- if include "chorus.publishes" . }}
 CHORUS_BUS_ENDPOINTS: {{ include "chorus.busEndpoints" $root | quote }}
@@ -75,7 +135,6 @@ QUARKUS_REST_CLIENT_HISTORY_URL: {{ include "chorus.url" (dict "root" $root "nam
 QUARKUS_REST_CLIENT_DMS_URL: {{ include "chorus.url" (dict "root" $root "name" "dm-service") | quote }}
 GATEWAY_BUS_BIND_ADDRESS: "*"
 GATEWAY_BUS_XSUB_PORT: {{ $svc.busXsubPort | quote }}
-GATEWAY_BUS_XPUB_PORT: {{ $svc.busXpubPort | quote }}
 GATEWAY_STREAM_HEARTBEAT: {{ $svc.streamHeartbeat | quote }}
 {{- end }}
 {{- range $key, $value := $svc.env }}
@@ -93,6 +152,7 @@ metadata:
   annotations:
     # Rolls the pods when their configuration changes (ConfigMaps are not watched).
     checksum/config: {{ include "chorus.configData" . | sha256sum }}
+    checksum/secrets: {{ include "chorus.secretInputs" $root | sha256sum }}
 spec:
   {{- with $root.Values.imagePullSecrets }}
   imagePullSecrets:
@@ -117,8 +177,6 @@ spec:
         {{- if eq .name "group-gateway" }}
         - name: bus-xsub
           containerPort: {{ $svc.busXsubPort }}
-        - name: bus-xpub
-          containerPort: {{ $svc.busXpubPort }}
         {{- end }}
       envFrom:
         - configMapRef:
@@ -127,6 +185,8 @@ spec:
         - secretRef:
             name: {{ .name }}-secrets
             optional: true
+      env:
+        {{- include "chorus.secretEnvs" . | nindent 8 }}
       volumeMounts:
         - name: jwt
           mountPath: /etc/chorus/jwt

@@ -11,16 +11,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.deploy.NetworkPolicies.Pod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What every way of deploying Chorus must get right, checked the same on the rendered chart and
- * on k8s/: one name per service (STYLE.md), probes, ports, the public paths, the bus.
+ * on k8s/: one name per service (STYLE.md), probes, ports, the public paths, the bus, the
+ * deployment's secrets and who may connect to whom (SPEC.md, "Internal surfaces").
  */
 final class ChorusRules {
 
@@ -28,10 +40,24 @@ final class ChorusRules {
     static final Map<String, Integer> PORTS = Map.of(
             "user-service", 8081, "dm-service", 8082, "group-gateway", 8080, "history-service", 8083);
 
-    static final Set<String> PUBLISHERS = Set.of("dm-service", "history-service", "group-gateway");
+    /** The services that publish on the bus; the gateway runs the proxy and subscribes in-process. */
+    static final Set<String> PUBLISHERS = Set.of("dm-service", "history-service");
 
-    /** Public path prefix to the service that owns it; history-service has none. */
+    /** Public path prefix (pathType Prefix) to the service that owns it; history-service has none. */
     static final Map<String, String> ROUTES = routes();
+
+    /** The web page, routed path by path (pathType Exact): "/" and every file the gateway serves. */
+    static final Set<String> WEB_CLIENT_PATHS = webClientPaths();
+
+    /** The Secret key (of the bus keys Secret) each service may see; user-service is not on the bus. */
+    static final Map<String, Set<String>> BUS_KEYS = Map.of(
+            "user-service", Set.of(),
+            "group-gateway", Set.of("server-secret", "history-public", "dm-public"),
+            "history-service", Set.of("server-public", "history-public", "history-secret"),
+            "dm-service", Set.of("server-public", "dm-public", "dm-secret"));
+
+    /** The proxy's XPUB port of old: the gateway subscribes in-process now, so nothing may expose it. */
+    static final int OLD_SUBSCRIBER_PORT = 5558;
 
     private static Map<String, String> routes() {
         Map<String, String> routes = new LinkedHashMap<>();
@@ -41,8 +67,23 @@ final class ChorusRules {
         routes.put("/api/dms", "dm-service");
         routes.put("/api/groups", "group-gateway");
         routes.put("/api/events", "group-gateway");
-        routes.put("/", "group-gateway");
+        routes.put("/api/web-config", "group-gateway");
         return routes;
+    }
+
+    private static Set<String> webClientPaths() {
+        Path resources = Repository.ROOT.resolve("group-gateway/src/main/resources/META-INF/resources");
+        try (Stream<Path> files = Files.walk(resources)) {
+            Set<String> paths = new TreeSet<>();
+            paths.add("/");
+            files.filter(Files::isRegularFile)
+                    .map(f -> "/" + resources.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .forEach(paths::add);
+            assertTrue(paths.contains("/index.html"), "the web page's files: " + paths);
+            return paths;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private ChorusRules() {
@@ -99,7 +140,7 @@ final class ChorusRules {
                 .map(Manifests::asMap)
                 .collect(Collectors.toMap(p -> (String) p.get("name"), p -> (Integer) p.get("containerPort")));
         Map<String, Integer> expected = service.equals("group-gateway")
-                ? Map.of("http", 8080, "bus-xsub", 5557, "bus-xpub", 5558)
+                ? Map.of("http", 8080, "bus-xsub", 5557)
                 : Map.of("http", PORTS.get(service));
         assertEquals(expected, ports, "container ports of " + service);
 
@@ -122,22 +163,42 @@ final class ChorusRules {
         assertEquals(expected, keys, "keys mounted in " + service);
     }
 
-    /** One Ingress, one host, each public path to its owner, history-service nowhere. */
+    /**
+     * One Ingress, one host, each public path to its owner, history-service nowhere. Only /api/*
+     * (by prefix) and the web page's files (exactly) are routed: no catch-all, so /q/* (health,
+     * metrics, OpenAPI) and /internal/* are not reachable from outside (SPEC.md, "Internal surfaces").
+     */
     static void assertIngressRoutesPublicPaths(Manifests manifests) {
         List<Map<String, Object>> ingresses = manifests.ofKind("Ingress");
         assertEquals(1, ingresses.size(), "Ingresses");
         Map<String, Object> ingress = ingresses.getFirst();
+        assertEquals(null, path(ingress, "spec", "defaultBackend"), "a default backend would route every other path");
         List<Object> rules = asList(path(ingress, "spec", "rules"));
         assertEquals(1, rules.size(), "one host");
-        Map<String, String> routes = new LinkedHashMap<>();
+        Map<String, String> prefixes = new LinkedHashMap<>();
+        Map<String, String> exact = new LinkedHashMap<>();
         for (Object p : asList(path(rules.getFirst(), "http", "paths"))) {
-            assertEquals("Prefix", path(p, "pathType"));
-            String previous = routes.put((String) path(p, "path"), (String) path(p, "backend", "service", "name"));
-            assertEquals(null, previous, "path listed twice: " + path(p, "path"));
+            String route = (String) path(p, "path");
+            String backend = (String) path(p, "backend", "service", "name");
+            assertFalse(route.startsWith("/q") || route.startsWith("/internal"), "routed from outside: " + route);
+            Map<String, String> routes = switch ((String) path(p, "pathType")) {
+                case "Prefix" -> {
+                    assertTrue(route.startsWith("/api/"), "only /api/* is routed by prefix, not " + route);
+                    yield prefixes;
+                }
+                case "Exact" -> exact;
+                default -> throw new AssertionError("pathType of " + route + ": " + path(p, "pathType")
+                        + " (ImplementationSpecific may match anything)");
+            };
+            String previous = routes.put(route, backend);
+            assertEquals(null, previous, "path listed twice: " + route);
             assertEquals("http", path(p, "backend", "service", "port", "name"));
         }
-        assertEquals(ROUTES, routes, "Ingress routes");
-        assertFalse(routes.containsValue("history-service"), "history-service must stay internal");
+        assertEquals(ROUTES, prefixes, "Ingress routes by prefix");
+        assertEquals(WEB_CLIENT_PATHS, exact.keySet(),
+                "Ingress routes of the web page (its files in META-INF/resources)");
+        assertEquals(Set.of("group-gateway"), Set.copyOf(exact.values()), "the web page is the gateway's");
+        assertFalse(prefixes.containsValue("history-service"), "history-service must stay internal");
         Map<String, Object> annotations = asMap(path(ingress, "metadata", "annotations"));
         assertEquals("off", annotations.get("nginx.ingress.kubernetes.io/proxy-buffering"), "SSE needs no buffering");
         int readTimeout = Integer.parseInt((String) annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout"));
@@ -154,7 +215,204 @@ final class ChorusRules {
         assertEquals(Map.of("app", "group-gateway"), path(headless, "spec", "selector"));
         Set<Object> ports = asList(path(headless, "spec", "ports")).stream()
                 .map(p -> path(p, "port")).collect(Collectors.toSet());
-        assertEquals(Set.of(5557, 5558), ports, "bus ports on the headless Service");
+        assertEquals(Set.of(5557), ports, "bus ports on the headless Service (XSUB only)");
+    }
+
+    /** No container, Service or setting offers the old XPUB port: nothing outside a gateway subscribes. */
+    static void assertNoSubscriberPort(Manifests manifests) {
+        for (Map<String, Object> object : manifests.all()) {
+            String what = object.get("kind") + " " + name(object);
+            for (Object container : asList(path(object, "spec", "template", "spec", "containers"))) {
+                for (Object port : asList(path(container, "ports"))) {
+                    assertFalse(Objects.equals(OLD_SUBSCRIBER_PORT, path(port, "containerPort"))
+                            || "bus-xpub".equals(path(port, "name")), what + " exposes the subscriber port: " + port);
+                }
+                for (Object env : asList(path(container, "env"))) {
+                    assertFalse("GATEWAY_BUS_XPUB_PORT".equals(path(env, "name")),
+                            what + " sets GATEWAY_BUS_XPUB_PORT");
+                }
+            }
+            if ("Service".equals(object.get("kind"))) {
+                for (Object port : asList(path(object, "spec", "ports"))) {
+                    assertFalse(Objects.equals(OLD_SUBSCRIBER_PORT, path(port, "port"))
+                            || "bus-xpub".equals(path(port, "targetPort")),
+                            what + " offers the subscriber port: " + port);
+                }
+            }
+            if ("ConfigMap".equals(object.get("kind"))) {
+                Map<String, Object> data = asMapOrEmpty(object.get("data"));
+                assertFalse(data.containsKey("GATEWAY_BUS_XPUB_PORT"), what + " sets GATEWAY_BUS_XPUB_PORT");
+                assertFalse(String.valueOf(data.get("CHORUS_BUS_ENDPOINTS")).contains(":" + OLD_SUBSCRIBER_PORT),
+                        what + " points publishers at the subscriber port");
+            }
+        }
+    }
+
+    /** A container's environment variable by name, or null. */
+    static Map<String, Object> env(Map<String, Object> container, String name) {
+        return asList(container.get("env")).stream().map(Manifests::asMap)
+                .filter(e -> name.equals(e.get("name"))).findFirst().orElse(null);
+    }
+
+    /** The Secret name and key an environment variable comes from; fails unless it is a required secretKeyRef. */
+    static List<String> secretRef(Map<String, Object> container, String service, String name) {
+        Map<String, Object> env = env(container, name);
+        assertNotNull(env, service + " gets no " + name);
+        assertEquals(null, env.get("value"), name + " of " + service + " must not be written in the manifest");
+        Object ref = path(env, "valueFrom", "secretKeyRef");
+        assertNotNull(ref, name + " of " + service + " must come from a Secret (secretKeyRef): " + env);
+        assertFalse(Boolean.TRUE.equals(path(ref, "optional")), name + " of " + service + " must not be optional");
+        return List.of((String) path(ref, "name"), (String) path(ref, "key"));
+    }
+
+    /**
+     * The deployment's secrets reach each service from Secrets, and only the keys it needs: every
+     * service the internal credential; the gateway the proxy's secret key and the publishers' public
+     * keys (as GATEWAY_BUS_ALLOWED_KEYS); each publisher the proxy's public key and its own pair.
+     * No publisher sees the proxy's secret key or another publisher's, the gateway no publisher's
+     * secret key, and no ConfigMap holds any of them.
+     */
+    static void assertSecretsReachOnlyWhoNeedsThem(Manifests manifests, String service, String internalSecret,
+                                                   String busSecret) {
+        Map<String, Object> container = container(manifests.get(workloadKind(service), service), service);
+        assertEquals(List.of(internalSecret, "credential"), secretRef(container, service, "CHORUS_INTERNAL_CREDENTIAL"),
+                "internal credential of " + service);
+
+        Set<String> busKeys = new TreeSet<>();
+        for (Object env : asList(container.get("env"))) {
+            Object ref = path(env, "valueFrom", "secretKeyRef");
+            if (ref != null && busSecret.equals(path(ref, "name"))) {
+                busKeys.add((String) path(ref, "key"));
+            }
+        }
+        assertEquals(new TreeSet<>(BUS_KEYS.get(service)), busKeys, "bus keys " + service + " can read");
+
+        if (service.equals("group-gateway")) {
+            assertEquals(List.of(busSecret, "server-secret"), secretRef(container, service, "GATEWAY_BUS_SECRET_KEY"));
+            assertEquals(List.of(List.of(busSecret, "history-public"), List.of(busSecret, "dm-public")),
+                    expandedSecretRefs(container, service, "GATEWAY_BUS_ALLOWED_KEYS"),
+                    "the publishers the proxy admits");
+        } else if (PUBLISHERS.contains(service)) {
+            String own = service.replace("-service", "");
+            assertEquals(List.of(busSecret, "server-public"), secretRef(container, service, "CHORUS_BUS_SERVER_KEY"));
+            assertEquals(List.of(busSecret, own + "-public"), secretRef(container, service, "CHORUS_BUS_PUBLIC_KEY"));
+            assertEquals(List.of(busSecret, own + "-secret"), secretRef(container, service, "CHORUS_BUS_SECRET_KEY"));
+        }
+        Map<String, Object> config = asMapOrEmpty(manifests.get("ConfigMap", service + "-config").get("data"));
+        for (String secret : List.of("CHORUS_INTERNAL_CREDENTIAL", "GATEWAY_BUS_SECRET_KEY", "GATEWAY_BUS_ALLOWED_KEYS",
+                "CHORUS_BUS_SERVER_KEY", "CHORUS_BUS_PUBLIC_KEY", "CHORUS_BUS_SECRET_KEY")) {
+            assertFalse(config.containsKey(secret), service + "-config must not hold " + secret);
+        }
+    }
+
+    /**
+     * A comma-separated variable built from others with Kubernetes' $(NAME) expansion: the Secret
+     * references behind each item. An item must be a reference to a variable defined before it.
+     */
+    private static List<List<String>> expandedSecretRefs(Map<String, Object> container, String service, String name) {
+        Map<String, Object> env = env(container, name);
+        assertNotNull(env, service + " gets no " + name);
+        List<String> defined = asList(container.get("env")).stream().map(e -> (String) path(e, "name")).toList();
+        List<List<String>> refs = new ArrayList<>();
+        for (String item : String.valueOf(env.get("value")).split(",")) {
+            Matcher reference = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(item.strip());
+            assertTrue(reference.matches(), name + " of " + service + " must be built from secret references: " + item);
+            String variable = reference.group(1);
+            assertTrue(defined.indexOf(variable) >= 0 && defined.indexOf(variable) < defined.indexOf(name),
+                    variable + " must be defined before " + name + " in " + service
+                            + " (Kubernetes expands only those)");
+            refs.add(secretRef(container, service, variable));
+        }
+        return refs;
+    }
+
+    /**
+     * Every chorus pod refuses connections except the ones the architecture needs: from the
+     * Ingress controller (found by its namespace's labels) to the public HTTP ports, dm-service to
+     * user-service, the gateway to dm-service and history-service, the publishers to the bus
+     * proxy, and, where postgres runs alongside, the four services to it. Checked by asking the
+     * policies about each source and port, so a rule that admits too much fails as well as a
+     * missing one.
+     */
+    static void assertNetworkPoliciesAdmitOnlyTheArchitecture(Manifests manifests, String namespace,
+                                                              Map<String, String> ingressNamespaceLabels) {
+        NetworkPolicies policies = new NetworkPolicies(manifests, namespace);
+        Map<String, Pod> pods = new LinkedHashMap<>();
+        for (Map<String, Object> workload : manifests.all()) {
+            if (!Set.of("Deployment", "StatefulSet").contains(workload.get("kind"))) {
+                continue;
+            }
+            Map<String, String> labels = stringMap(path(workload, "spec", "template", "metadata", "labels"));
+            Map<String, Integer> namedPorts = new LinkedHashMap<>();
+            for (Object container : asList(path(workload, "spec", "template", "spec", "containers"))) {
+                for (Object port : asList(path(container, "ports"))) {
+                    namedPorts.put((String) path(port, "name"), (Integer) path(port, "containerPort"));
+                }
+            }
+            pods.put(name(workload),
+                    new Pod(namespace, Map.of("kubernetes.io/metadata.name", namespace), labels, namedPorts));
+        }
+        assertTrue(pods.keySet().containsAll(PORTS.keySet()), "workloads: " + pods.keySet());
+
+        Map<String, Pod> sources = new LinkedHashMap<>(pods);
+        String controllerNamespace = ingressNamespaceLabels.getOrDefault("kubernetes.io/metadata.name", "ingress");
+        sources.put("the Ingress controller", new Pod(controllerNamespace, ingressNamespaceLabels,
+                Map.of("app.kubernetes.io/name", "ingress-nginx"), Map.of()));
+        sources.put("another pod of the namespace", new Pod(namespace, Map.of("app", "debug-shell")));
+        sources.put("a pod of another namespace", new Pod("elsewhere", Map.of("app", "client")));
+        // Labels are anyone's to set: a rule for "the gateway" must mean the gateway of this namespace.
+        pods.forEach((name, pod) -> sources.put(name + " look-alike in another namespace",
+                new Pod("elsewhere", pod.labels())));
+
+        Map<String, Set<String>> expected = new LinkedHashMap<>();
+        expected.put("user-service:http", Set.of("the Ingress controller", "dm-service"));
+        expected.put("dm-service:http", Set.of("the Ingress controller", "group-gateway"));
+        expected.put("history-service:http", Set.of("group-gateway"));
+        expected.put("group-gateway:http", Set.of("the Ingress controller"));
+        expected.put("group-gateway:bus-xsub", Set.of("history-service", "dm-service"));
+        if (pods.containsKey("postgres")) {
+            expected.put("postgres:postgres", PORTS.keySet());
+        }
+
+        Map<String, Set<String>> actual = new LinkedHashMap<>();
+        for (Map.Entry<String, Pod> target : pods.entrySet()) {
+            Pod pod = target.getValue();
+            assertTrue(policies.isolates(pod), "no NetworkPolicy selects " + target.getKey() + ": it admits anyone");
+            Map<String, Integer> ports = new LinkedHashMap<>(pod.namedPorts());
+            // A port nothing listens on yet stays closed too: rules name their ports.
+            ports.put("unlisted", 9999);
+            for (Map.Entry<String, Integer> port : ports.entrySet()) {
+                Set<String> admitted = new TreeSet<>();
+                sources.forEach((sourceName, source) -> {
+                    if (!sourceName.equals(target.getKey()) && policies.allows(source, pod, port.getValue())) {
+                        admitted.add(sourceName);
+                    }
+                });
+                if (!admitted.isEmpty() || expected.containsKey(target.getKey() + ":" + port.getKey())) {
+                    actual.put(target.getKey() + ":" + port.getKey(), admitted);
+                }
+            }
+        }
+        Map<String, Set<String>> sortedExpected = new LinkedHashMap<>();
+        expected.forEach((k, v) -> sortedExpected.put(k, new TreeSet<>(v)));
+        assertEquals(sortedExpected, actual, "who may connect to which pod and port");
+
+        boolean defaultDeny = manifests.ofKind("NetworkPolicy").stream().anyMatch(p ->
+                asList(path(p, "spec", "ingress")).isEmpty()
+                        && asList(path(p, "spec", "policyTypes")).contains("Ingress")
+                        && pods.values().stream()
+                                .allMatch(pod -> NetworkPolicies.matches(path(p, "spec", "podSelector"), pod.labels())));
+        assertTrue(defaultDeny, "a default-deny policy (Ingress, no rules) must select every chorus pod");
+    }
+
+    private static Map<String, String> stringMap(Object node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        asMapOrEmpty(node).forEach((k, v) -> map.put(k, String.valueOf(v)));
+        return map;
+    }
+
+    private static Map<String, Object> asMapOrEmpty(Object node) {
+        return node == null ? Map.of() : asMap(node);
     }
 
     /** One XSUB endpoint per gateway replica, in pod order. */

@@ -88,6 +88,7 @@ class KustomizeManifestsTest {
         ChorusRules.assertRunsUnderOneName(manifests, service);
         ChorusRules.assertProbesAndPorts(manifests, service);
         ChorusRules.assertOnlyUserServiceSigns(manifests, service);
+        ChorusRules.assertSecretsReachOnlyWhoNeedsThem(manifests, service, "chorus-internal", "chorus-bus-keys");
         Map<String, Object> container = Manifests.container(manifests.get(ChorusRules.workloadKind(service), service), service);
         assertEquals(ChorusRules.PUBLISHERS.contains(service),
                 ChorusRules.envFrom(container, "configMapRef").contains("chorus-bus"),
@@ -121,6 +122,32 @@ class KustomizeManifestsTest {
     @Test
     void routesEachPublicPathToItsServiceAndKeepsHistoryInternal() throws IOException {
         ChorusRules.assertIngressRoutesPublicPaths(base());
+    }
+
+    @Test
+    void commitsNoSecret() throws IOException {
+        // The token keys, the internal credential and the bus keys are created per cluster
+        // (docs/deploy.md); a value in the repository would be everyone's.
+        for (Path file : yamlFiles(K8S, Integer.MAX_VALUE)) {
+            assertEquals(0, Manifests.read(List.of(file)).ofKind("Secret").size(),
+                    K8S.relativize(file) + " holds a Secret");
+        }
+    }
+
+    @Test
+    void admitsOnlyTheConnectionsTheArchitectureNeeds() throws IOException {
+        // The base and the trial PostgreSQL beside it: kustomize puts both in namespace chorus.
+        Manifests manifests = Manifests.read(Stream.concat(
+                asList(kustomization(K8S).get("resources")).stream().map(r -> K8S.resolve((String) r)),
+                asList(kustomization(K8S.resolve("postgres")).get("resources")).stream()
+                        .map(r -> K8S.resolve("postgres").resolve((String) r))).toList());
+        ChorusRules.assertNetworkPoliciesAdmitOnlyTheArchitecture(manifests, "chorus",
+                Map.of("kubernetes.io/metadata.name", "ingress-nginx"));
+    }
+
+    @Test
+    void offersNoSubscriberPortOnTheBus() throws IOException {
+        ChorusRules.assertNoSubscriberPort(base());
     }
 
     @Test
