@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The web page served by the gateway, used by people in real (headless) browsers. */
+// It seeds 120 messages from one user in a second or two, past the per-user post burst.
+@AgainstCluster.PerUserLimitsOff
 class WebClientIT extends AgainstCluster {
 
     static final Duration WAIT = Duration.ofSeconds(30);

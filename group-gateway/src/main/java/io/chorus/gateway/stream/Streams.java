@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds live streams. A stream registers with the fan-out first, so nothing delivered from
@@ -41,13 +42,7 @@ public class Streams {
     /** Live messages of one group the user belongs to (membership checked by the caller). */
     public Multi<StreamItem> group(String user, String group, boolean self, String lastEventId) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseGroupStream(lastEventId);
-        StreamAdmission.Place place = admission.admit(NameRule.key(user));
-        try {
-            return admitted(place, group(user, group, self, lastEventId, resumeFrom));
-        } catch (RuntimeException e) {
-            place.release();
-            throw e;
-        }
+        return admitted(user, () -> group(user, group, self, lastEventId, resumeFrom));
     }
 
     private Multi<StreamItem> group(String user, String group, boolean self, String lastEventId, StreamCursor resumeFrom) {
@@ -62,18 +57,21 @@ public class Streams {
     /** Everything for the user: messages of all their groups and their DMs. */
     public Multi<StreamItem> everything(String user, List<String> groups, boolean self, String lastEventId) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseUserStream(lastEventId);
+        return admitted(user, () -> everything(user, groups, self, lastEventId, resumeFrom));
+    }
+
+    /**
+     * Takes the user's place first (or refuses, 429/503); however the stream then ends (completed,
+     * failed, the client gone) or fails to open, the place is given back.
+     */
+    private Multi<StreamItem> admitted(String user, Supplier<Multi<StreamItem>> open) {
         StreamAdmission.Place place = admission.admit(NameRule.key(user));
         try {
-            return admitted(place, everything(user, groups, self, lastEventId, resumeFrom));
+            return open.get().onTermination().invoke(place::release);
         } catch (RuntimeException e) {
             place.release();
             throw e;
         }
-    }
-
-    /** However a stream ends (completed, failed, the client gone), its place is given back. */
-    private static Multi<StreamItem> admitted(StreamAdmission.Place place, Multi<StreamItem> stream) {
-        return stream.onTermination().invoke(place::release);
     }
 
     private Multi<StreamItem> everything(String user, List<String> groups, boolean self, String lastEventId,

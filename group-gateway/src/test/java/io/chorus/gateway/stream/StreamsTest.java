@@ -67,6 +67,28 @@ class StreamsTest {
     }
 
     @Test
+    void aStreamTakesAPlaceAndGivesItBackWhenItEnds() {
+        StreamAdmission admission = new StreamAdmission(1000, 2);
+        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100, admission);
+        memberships.add("garden", "bob");
+        replayArrives.complete(null);
+        AssertSubscriber<StreamItem> first = capped.group("bob", "garden", false, null)
+                .subscribe().withSubscriber(AssertSubscriber.create(100));
+        capped.everything("bob", List.of("garden"), false, null).subscribe().withSubscriber(AssertSubscriber.create(100));
+        assertEquals(2, admission.open());
+        io.chorus.common.error.ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.chorus.common.error.ProblemException.class, () -> capped.group("bob", "garden", false, null));
+        assertEquals(429, refused.status());
+        first.cancel();
+        assertEquals(1, admission.open(), "the client going away gave the place back");
+        capped.group("bob", "garden", false, null).subscribe().withSubscriber(AssertSubscriber.create(100));
+        assertEquals(2, admission.open());
+        // A stream that cannot even open (a malformed cursor) takes no place.
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> capped.group("ann", "garden", false, "x:y"));
+        assertEquals(2, admission.open());
+    }
+
+    @Test
     void opensWithTheCurrentPositionThenGoesLive() {
         memberships.add("garden", "bob");
         post("alice");
