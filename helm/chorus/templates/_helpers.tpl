@@ -64,18 +64,18 @@ public keys; each publisher the proxy's public key and its own pair, never anoth
 {{- $bus := include "chorus.busSecretName" .root -}}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_INTERNAL_CREDENTIAL" "secret" $internal "key" "credential") }}
 {{- if eq .name "group-gateway" }}
-{{ include "chorus.secretEnv" (dict "env" "GATEWAY_BUS_SECRET_KEY" "secret" $bus "key" "server-secret") }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_PROXY_SECRET_KEY" "secret" $bus "key" "server-secret") }}
 # The proxy admits exactly these publishers' keys; Kubernetes expands $(...) from the
 # variables defined above it.
 {{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_PUBLIC_KEY" "secret" $bus "key" "history-public") }}
 {{ include "chorus.secretEnv" (dict "env" "BUS_DM_PUBLIC_KEY" "secret" $bus "key" "dm-public") }}
-- name: GATEWAY_BUS_ALLOWED_KEYS
+- name: CHORUS_CURVE_ALLOWED_KEYS
   value: $(BUS_HISTORY_PUBLIC_KEY),$(BUS_DM_PUBLIC_KEY)
 {{- else if include "chorus.publishes" . }}
 {{- $own := trimSuffix "-service" .name }}
-{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_SERVER_KEY" "secret" $bus "key" "server-public") }}
-{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_PUBLIC_KEY" "secret" $bus "key" (printf "%s-public" $own)) }}
-{{ include "chorus.secretEnv" (dict "env" "CHORUS_BUS_SECRET_KEY" "secret" $bus "key" (printf "%s-secret" $own)) }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_SERVER_KEY" "secret" $bus "key" "server-public") }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_PUBLIC_KEY" "secret" $bus "key" (printf "%s-public" $own)) }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_SECRET_KEY" "secret" $bus "key" (printf "%s-secret" $own)) }}
 {{- end }}
 {{- end }}
 

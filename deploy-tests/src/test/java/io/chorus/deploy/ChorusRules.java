@@ -268,7 +268,7 @@ final class ChorusRules {
     /**
      * The deployment's secrets reach each service from Secrets, and only the keys it needs: every
      * service the internal credential; the gateway the proxy's secret key and the publishers' public
-     * keys (as GATEWAY_BUS_ALLOWED_KEYS); each publisher the proxy's public key and its own pair.
+     * keys (as CHORUS_CURVE_ALLOWED_KEYS); each publisher the proxy's public key and its own pair.
      * No publisher sees the proxy's secret key or another publisher's, the gateway no publisher's
      * secret key, and no ConfigMap holds any of them.
      */
@@ -288,19 +288,19 @@ final class ChorusRules {
         assertEquals(new TreeSet<>(BUS_KEYS.get(service)), busKeys, "bus keys " + service + " can read");
 
         if (service.equals("group-gateway")) {
-            assertEquals(List.of(busSecret, "server-secret"), secretRef(container, service, "GATEWAY_BUS_SECRET_KEY"));
+            assertEquals(List.of(busSecret, "server-secret"), secretRef(container, service, "CHORUS_CURVE_PROXY_SECRET_KEY"));
             assertEquals(List.of(List.of(busSecret, "history-public"), List.of(busSecret, "dm-public")),
-                    expandedSecretRefs(container, service, "GATEWAY_BUS_ALLOWED_KEYS"),
+                    expandedSecretRefs(container, service, "CHORUS_CURVE_ALLOWED_KEYS"),
                     "the publishers the proxy admits");
         } else if (PUBLISHERS.contains(service)) {
             String own = service.replace("-service", "");
-            assertEquals(List.of(busSecret, "server-public"), secretRef(container, service, "CHORUS_BUS_SERVER_KEY"));
-            assertEquals(List.of(busSecret, own + "-public"), secretRef(container, service, "CHORUS_BUS_PUBLIC_KEY"));
-            assertEquals(List.of(busSecret, own + "-secret"), secretRef(container, service, "CHORUS_BUS_SECRET_KEY"));
+            assertEquals(List.of(busSecret, "server-public"), secretRef(container, service, "CHORUS_CURVE_SERVER_KEY"));
+            assertEquals(List.of(busSecret, own + "-public"), secretRef(container, service, "CHORUS_CURVE_PUBLIC_KEY"));
+            assertEquals(List.of(busSecret, own + "-secret"), secretRef(container, service, "CHORUS_CURVE_SECRET_KEY"));
         }
         Map<String, Object> config = asMapOrEmpty(manifests.get("ConfigMap", service + "-config").get("data"));
-        for (String secret : List.of("CHORUS_INTERNAL_CREDENTIAL", "GATEWAY_BUS_SECRET_KEY", "GATEWAY_BUS_ALLOWED_KEYS",
-                "CHORUS_BUS_SERVER_KEY", "CHORUS_BUS_PUBLIC_KEY", "CHORUS_BUS_SECRET_KEY")) {
+        for (String secret : List.of("CHORUS_INTERNAL_CREDENTIAL", "CHORUS_CURVE_PROXY_SECRET_KEY", "CHORUS_CURVE_ALLOWED_KEYS",
+                "CHORUS_CURVE_SERVER_KEY", "CHORUS_CURVE_PUBLIC_KEY", "CHORUS_CURVE_SECRET_KEY")) {
             assertFalse(config.containsKey(secret), service + "-config must not hold " + secret);
         }
     }

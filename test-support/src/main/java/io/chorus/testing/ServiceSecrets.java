@@ -55,13 +55,13 @@ public record ServiceSecrets(String internalCredential, CurveKeyPair busServer, 
             default -> null;
         };
         if (publisher != null) {
-            env.put("CHORUS_BUS_SERVER_KEY", busServer.publicKey());
-            env.put("CHORUS_BUS_PUBLIC_KEY", publisher.publicKey());
-            env.put("CHORUS_BUS_SECRET_KEY", publisher.secretKey());
+            env.put("CHORUS_CURVE_SERVER_KEY", busServer.publicKey());
+            env.put("CHORUS_CURVE_PUBLIC_KEY", publisher.publicKey());
+            env.put("CHORUS_CURVE_SECRET_KEY", publisher.secretKey());
         }
         if (module.equals("group-gateway")) {
-            env.put("GATEWAY_BUS_SECRET_KEY", busServer.secretKey());
-            env.put("GATEWAY_BUS_ALLOWED_KEYS", String.join(",", allowedKeys()));
+            env.put("CHORUS_CURVE_PROXY_SECRET_KEY", busServer.secretKey());
+            env.put("CHORUS_CURVE_ALLOWED_KEYS", String.join(",", allowedKeys()));
         }
         return env;
     }
@@ -70,11 +70,11 @@ public record ServiceSecrets(String internalCredential, CurveKeyPair busServer, 
     public Map<String, String> properties() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("chorus.internal.credential", internalCredential);
-        config.put("chorus.bus.server-key", busServer.publicKey());
-        config.put("chorus.bus.public-key", historyPublisher.publicKey());
-        config.put("chorus.bus.secret-key", historyPublisher.secretKey());
-        config.put("gateway.bus.secret-key", busServer.secretKey());
-        config.put("gateway.bus.allowed-keys", String.join(",", allowedKeys()));
+        config.put("chorus.curve.server-key", busServer.publicKey());
+        config.put("chorus.curve.public-key", historyPublisher.publicKey());
+        config.put("chorus.curve.secret-key", historyPublisher.secretKey());
+        config.put("chorus.curve.proxy-secret-key", busServer.secretKey());
+        config.put("chorus.curve.allowed-keys", String.join(",", allowedKeys()));
         return config;
     }
 

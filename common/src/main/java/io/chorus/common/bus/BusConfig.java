@@ -3,7 +3,6 @@ package io.chorus.common.bus;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
-import java.util.Optional;
 
 @ConfigMapping(prefix = "chorus.bus")
 public interface BusConfig {
@@ -20,13 +19,5 @@ public interface BusConfig {
     @WithDefault("100000")
     int outboxCapacity();
 
-    /**
-     * The bus is authenticated (ZeroMQ CURVE): a publisher needs the proxy's public key and a key
-     * pair of its own, whose public half the proxy admits. Required where the publisher is enabled.
-     */
-    Optional<String> serverKey();
-
-    Optional<String> publicKey();
-
-    Optional<String> secretKey();
+    // The CURVE keys (chorus.curve.server-key, public-key, secret-key) are read raw by BusKeys.
 }

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * The one bus publisher of a service that publishes (history-service, dm-service, the gateway):
@@ -18,15 +19,11 @@ public class BusPublisherProducer {
     @Produces
     @Singleton
     @Startup
-    BusPublisher busPublisher(BusConfig config) {
-        String missing = "is required: the bus admits only publishers with a CURVE key pair it knows"
-                + " (the run command generates them; a Secret in a cluster)";
-        CurveKeyPair own = new CurveKeyPair(
-                config.publicKey().orElseThrow(() -> new IllegalStateException("chorus.bus.public-key " + missing)),
-                config.secretKey().orElseThrow(() -> new IllegalStateException("chorus.bus.secret-key " + missing)));
-        String serverKey = config.serverKey()
-                .orElseThrow(() -> new IllegalStateException("chorus.bus.server-key " + missing));
-        return new BusPublisher(config.endpoints(), config.outboxCapacity(), serverKey, own);
+    BusPublisher busPublisher(BusConfig config, Config raw) {
+        // The bus is authenticated (ZeroMQ CURVE): a publisher needs the proxy's public key and a
+        // key pair of its own, whose public half the proxy admits.
+        CurveKeyPair own = new CurveKeyPair(BusKeys.require(raw, BusKeys.PUBLIC_KEY), BusKeys.require(raw, BusKeys.SECRET_KEY));
+        return new BusPublisher(config.endpoints(), config.outboxCapacity(), BusKeys.require(raw, BusKeys.SERVER_KEY), own);
     }
 
     void close(@Disposes BusPublisher publisher) {

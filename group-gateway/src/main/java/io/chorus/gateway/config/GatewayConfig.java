@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import io.quarkus.runtime.configuration.MemorySize;
-import java.util.List;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "gateway")
@@ -24,11 +23,8 @@ public interface GatewayConfig {
         @WithDefault("5557")
         int xsubPort();
 
-        /** The proxy's CURVE secret key (Z85, 40 characters); publishers are given its public half. */
-        String secretKey();
-
-        /** The publishers' CURVE public keys (history-service, dm-service): the only ones admitted. */
-        List<String> allowedKeys();
+        // The proxy's CURVE secret key (chorus.curve.proxy-secret-key) and the publishers' public keys it
+        // admits (chorus.curve.allowed-keys) are read raw by common's BusKeys.
 
         /**
          * How often the gateway compares what it delivered with the logs' heads. The bus is fast

@@ -1,5 +1,6 @@
 package io.chorus.gateway.config;
 
+import io.chorus.common.bus.BusKeys;
 import io.chorus.gateway.bus.BusEvents;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
@@ -30,6 +31,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** Wires the gateway's plain classes, which know nothing of CDI, together. */
@@ -107,9 +109,9 @@ public class GatewayProducers {
     @Produces
     @Singleton
     @Startup
-    BusProxy busProxy(GatewayConfig config, BusEvents busEvents, MeterRegistry registry) {
-        return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), config.bus().secretKey(),
-                Set.copyOf(config.bus().allowedKeys()),
+    BusProxy busProxy(GatewayConfig config, Config raw, BusEvents busEvents, MeterRegistry registry) {
+        return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), BusKeys.require(raw, BusKeys.PROXY_SECRET_KEY),
+                Set.copyOf(BusKeys.requireList(raw, BusKeys.ALLOWED_KEYS)),
                 (kind, count) -> registry.counter("chorus.bus.messages", "kind", kind).increment(count),
                 busEvents::accept, BusEvents.TOPICS);
     }
