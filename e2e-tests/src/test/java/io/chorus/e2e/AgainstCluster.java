@@ -39,7 +39,7 @@ abstract class AgainstCluster {
         Gateways gateways = suite.getTestClass().map(type -> type.getAnnotation(Gateways.class)).orElse(null);
         boolean limitsOff = suite.getTestClass().map(type -> type.isAnnotationPresent(PerUserLimitsOff.class)).orElse(false);
         cluster = ChorusCluster.start(gateways == null ? 1 : gateways.value(),
-                limitsOff ? java.util.Map.of("CHORUS_LIMITS", "off") : java.util.Map.of());
+                limitsOff ? ChorusCluster.PER_USER_LIMITS_OFF : java.util.Map.of());
         api = new Api(cluster);
     }
 

@@ -35,6 +35,9 @@ public final class ChorusCluster implements AutoCloseable {
 
     private final Path root = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize();
     private final Path logs;
+    /** The environment that switches the per-user rate limits off (SPEC: CHORUS_LIMITS=off). */
+    static final Map<String, String> PER_USER_LIMITS_OFF = Map.of("CHORUS_LIMITS", "off");
+
     /** Every secret of every cluster this build started, one per line (LogsHoldNoSecretsIT). */
     static final Path SECRETS_SEEN = Path.of(System.getProperty("chorus.root", "..")).toAbsolutePath().normalize()
             .resolve("e2e-tests/target/cluster-secrets.txt");

@@ -42,7 +42,7 @@ class FaultsIT {
     @Test
     void losesNoAcknowledgedMessageWhenServicesCrashHangOrTheDatabaseRestarts() throws Exception {
         // Posters post as fast as they can through every fault: the per-user rate limit is off.
-        try (RunCommand run = RunCommand.start(2, java.util.Map.of("CHORUS_LIMITS", "off"))) {
+        try (RunCommand run = RunCommand.start(2, ChorusCluster.PER_USER_LIMITS_OFF)) {
             String suffix = UUID.randomUUID().toString().substring(0, 6);
             String group = "faults-" + suffix;
             String alice = run.signUp("alice-" + suffix);

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -95,7 +94,7 @@ class GatewayBenchmark {
         List<Fanout> fanouts = new ArrayList<>();
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
-        try (ChorusCluster cluster = ChorusCluster.start(1, Map.of("CHORUS_LIMITS", "off"))) {
+        try (ChorusCluster cluster = ChorusCluster.start(1, ChorusCluster.PER_USER_LIMITS_OFF)) {
             Chorus chorus = new Chorus(cluster, maxPosters, maxSubscribers);
             if (WITH_NCHAN && NchanServer.installed()) {
                 nchan = NchanServer.start(root.resolve("bench/nchan.conf"));

@@ -63,7 +63,7 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() throws SQLException {
-        cluster = ChorusCluster.start(1, Map.of("CHORUS_LIMITS", "off"));
+        cluster = ChorusCluster.start(1, ChorusCluster.PER_USER_LIMITS_OFF);
         api = new Api(cluster);
         for (String service : ChorusCluster.SERVICES) {
             databases.add(DriverManager.getConnection(LocalPostgres.jdbcUrl(cluster.database(service)),

@@ -1,6 +1,7 @@
 package io.chorus.common.message;
 
 import io.chorus.common.error.ProblemException;
+import java.nio.charset.StandardCharsets;
 
 /** SPEC's rule for message text, the same for group messages and DMs. */
 public final class MessageText {
@@ -19,7 +20,8 @@ public final class MessageText {
             // PostgreSQL text cannot hold U+0000: refused here, it would fail the whole commit batch.
             throw ProblemException.invalid("text must not contain the NUL character (U+0000)");
         }
-        if (hasUnpairedSurrogate(text)) {
+        // UTF-8 cannot encode an unpaired surrogate: the store would keep '?' instead.
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
             throw ProblemException.invalid("text must be valid Unicode: it has an unpaired surrogate (a broken \\u escape)");
         }
         String trimmed = text.strip();
@@ -29,17 +31,5 @@ public final class MessageText {
                     + " characters after trimming (it has " + length + ")");
         }
         return trimmed;
-    }
-
-    private static boolean hasUnpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

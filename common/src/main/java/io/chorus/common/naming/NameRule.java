@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class NameRule {
 
-    public static final String REGEX = "[A-Za-z0-9_.-]{1,32}";
+    public static final int MAX_LENGTH = 32;
+    public static final String REGEX = "[A-Za-z0-9_.-]{1," + MAX_LENGTH + "}";
     public static final String DESCRIPTION = "1 to 32 characters: letters, digits, '_', '-' or '.' (not '.' or '..' alone)";
     private static final Pattern PATTERN = Pattern.compile(REGEX);
 

@@ -24,6 +24,14 @@ public class InternalCredential {
     public static final String HEADER = "Chorus-Internal-Credential";
     static final int MIN_LENGTH = 32;
 
+    /** Whether a resource class is internal, worked out once per class rather than per request. */
+    private static final ClassValue<Boolean> INTERNAL = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> resourceClass) {
+            return isInternal(resourceClass);
+        }
+    };
+
     private final byte[] credential;
 
     public InternalCredential(@ConfigProperty(name = "chorus.internal.credential") String credential) {
@@ -36,7 +44,8 @@ public class InternalCredential {
 
     @ServerRequestFilter(priority = 100)
     public void requireOnInternalPaths(ContainerRequestContext request, SimpleResourceInfo resource) {
-        if (isInternal(resource.getResourceClass()) && !matches(request.getHeaderString(HEADER))) {
+        Class<?> resourceClass = resource.getResourceClass();
+        if (resourceClass != null && INTERNAL.get(resourceClass) && !matches(request.getHeaderString(HEADER))) {
             throw ProblemException.unauthorized("internal paths answer only the services of this deployment");
         }
     }

@@ -52,10 +52,8 @@ public class BusProxy implements AutoCloseable {
     public BusProxy(String bindAddress, int xsubPort, String serverSecretKey, Set<String> allowedKeys,
                     ObjLongConsumer<String> counter, Consumer<BusMessage> subscriber, String... topics) {
         byte[] secret = CurveKeyPair.decode(serverSecretKey, "server secret key");
-        Set<String> admitted = Set.copyOf(allowedKeys.stream().map(key -> {
-            CurveKeyPair.decode(key, "allowed publisher key");
-            return key.strip();
-        }).toList());
+        allowedKeys.forEach(key -> CurveKeyPair.decode(key, "allowed publisher key"));
+        Set<String> admitted = Set.copyOf(allowedKeys.stream().map(String::strip).toList());
         if (admitted.isEmpty()) {
             throw new IllegalArgumentException("the bus proxy needs the public keys of the publishers it admits");
         }

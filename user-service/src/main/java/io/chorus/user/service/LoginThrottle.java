@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 public final class LoginThrottle {
 
     /** Names longer than any valid one are cut before they become a key: the key space stays bounded. */
-    private static final int MAX_KEY_NAME = 33;
+    private static final int MAX_KEY_NAME = NameRule.MAX_LENGTH + 1;
 
     private final KeyedRateLimiter failures;
     private final boolean enabled;

@@ -28,6 +28,16 @@ class CredentialsTest {
     }
 
     @Test
+    void neitherPasswordsNorTokensPrintThemselves() {
+        // Records print their fields: anything that logs one must not log the secret in it.
+        String credentials = new Credentials("ann", "correct horse battery").toString();
+        assertTrue(credentials.contains("ann"), credentials);
+        assertFalse(credentials.contains("correct horse battery"), credentials);
+        String token = new TokenIssuer.AccessToken("eyJhbGciOiJSUzI1NiJ9.payload.signature", 3600).toString();
+        assertFalse(token.contains("eyJ"), token);
+    }
+
+    @Test
     void refusesMissingName() {
         assertThrows(ProblemException.class, () -> new Credentials(null, "password1").requireValidForRegistration());
     }
