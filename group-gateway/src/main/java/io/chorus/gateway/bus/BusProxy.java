@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 import org.jboss.logging.Logger;
@@ -42,6 +43,8 @@ public class BusProxy implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Exception bindFailure;
     private volatile int boundXsubPort;
+    /** How often ZMQ.proxy failed and was run again (logged each time). */
+    private volatile int restarts;
 
     /**
      * @param serverSecretKey the proxy's CURVE secret key (Z85); publishers know its public half
@@ -136,11 +139,28 @@ public class BusProxy implements AutoCloseable {
         }
         bound.countDown();
         try {
-            ZMQ.proxy(xsub, xpub, captureOut, control);
+            // ZMQ.proxy returns only when told to terminate, or with false on an error; then it
+            // runs again on the same sockets, so one failed poll or receive never leaves the
+            // gateway without its bus (readiness reports the proxy down meanwhile).
+            while (running) {
+                if (ZMQ.proxy(xsub, xpub, captureOut, control) || !running) {
+                    break;
+                }
+                int errno = xsub.errno();
+                if (errno == ZMQ.Error.ETERM.getCode()) {
+                    break;
+                }
+                restarts++;
+                LOG.errorf("bus proxy stopped with ZeroMQ error %d; running it again (restart %d)", errno, restarts);
+                // A tenth of a second between attempts: an error that persists costs no CPU.
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
         } catch (ZMQException e) {
             if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
                 LOG.error("bus proxy stopped", e);
             }
+        } catch (RuntimeException e) {
+            LOG.error("bus proxy stopped", e);
         } finally {
             closeAll(xsub, xpub, captureOut, control);
         }
@@ -197,6 +217,8 @@ public class BusProxy implements AutoCloseable {
             if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
                 LOG.error("bus subscriber stopped", e);
             }
+        } catch (RuntimeException e) {
+            LOG.error("bus subscriber stopped", e);
         } finally {
             socket.close();
         }

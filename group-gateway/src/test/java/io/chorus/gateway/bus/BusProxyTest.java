@@ -1,0 +1,112 @@
+package io.chorus.gateway.bus;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chorus.common.bus.BusMessage;
+import io.chorus.common.bus.BusPublisher;
+import io.chorus.common.bus.CurveKeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The proxy on real sockets: an admitted publisher's messages reach the subscriber and are counted
+ * by kind; sockets without CURVE or with an unknown key reach nothing, and hammering the proxy
+ * with them neither stops it nor keeps an admitted publisher out.
+ */
+class BusProxyTest {
+
+    private final CurveKeyPair server = CurveKeyPair.generate();
+    private final CurveKeyPair publisher = CurveKeyPair.generate();
+    private final LinkedBlockingQueue<BusMessage> received = new LinkedBlockingQueue<>();
+    private final Map<String, AtomicLong> counted = new ConcurrentHashMap<>();
+
+    private BusProxy proxy() {
+        return new BusProxy("127.0.0.1", 0, server.secretKey(), Set.of(publisher.publicKey()),
+                (kind, n) -> counted.computeIfAbsent(kind, k -> new AtomicLong()).addAndGet(n), received::add, "group/");
+    }
+
+    @Test
+    void anAdmittedPublisherIsDeliveredAndCounted() throws Exception {
+        try (BusProxy proxy = proxy();
+             BusPublisher admitted = new BusPublisher(List.of(endpoint(proxy)), 100, server.publicKey(), publisher)) {
+            BusMessage message = publishUntilReceived(admitted, new BusMessage("group/room", "{\"text\":\"héllo ✓\"}"));
+            assertEquals("{\"text\":\"héllo ✓\"}", message.payload(), "UTF-8 survives the bus");
+            await().atMost(Duration.ofSeconds(5)).until(() -> counted.containsKey("group"));
+            assertTrue(proxy.isRunning());
+        }
+    }
+
+    @Test
+    void socketsWithoutAnAdmittedKeyReachNothingAndDoNotStopTheProxy() throws Exception {
+        try (BusProxy proxy = proxy(); ZContext context = new ZContext(1)) {
+            ZMQ.Socket plain = context.createSocket(SocketType.PUB);
+            plain.connect(endpoint(proxy));
+            ZMQ.Socket unknown = context.createSocket(SocketType.PUB);
+            CurveKeyPair own = CurveKeyPair.generate();
+            unknown.setCurveServerKey(CurveKeyPair.decode(server.publicKey(), "server key"));
+            unknown.setCurvePublicKey(CurveKeyPair.decode(own.publicKey(), "public key"));
+            unknown.setCurveSecretKey(CurveKeyPair.decode(own.secretKey(), "secret key"));
+            unknown.connect(endpoint(proxy));
+            ZMQ.Socket reader = context.createSocket(SocketType.SUB);
+            reader.subscribe(new byte[0]);
+            reader.setReceiveTimeOut(50);
+            reader.connect(endpoint(proxy));
+
+            // Two seconds of forgeries: far past any handshake, so a refusal is a refusal.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < until) {
+                for (ZMQ.Socket forger : List.of(plain, unknown)) {
+                    forger.sendMore("group/room");
+                    forger.send("{\"text\":\"forged\"}", ZMQ.DONTWAIT);
+                }
+                assertNull(reader.recv(0), "a socket read from the bus's publishing side");
+            }
+            assertNull(received.poll(), "a forged message reached the subscriber");
+            assertTrue(proxy.isRunning(), "the proxy survives the forgeries");
+
+            // The forgers are still connecting: an admitted publisher gets through all the same.
+            try (BusPublisher admitted = new BusPublisher(List.of(endpoint(proxy)), 100, server.publicKey(), publisher)) {
+                assertEquals("{}", publishUntilReceived(admitted, new BusMessage("group/room", "{}")).payload());
+            }
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutKeysItCanUse() {
+        assertThrows(IllegalArgumentException.class, () -> new BusProxy("127.0.0.1", 0, "not a key", Set.of(publisher.publicKey()),
+                (kind, n) -> { }, received::add, "group/"));
+        assertThrows(IllegalArgumentException.class, () -> new BusProxy("127.0.0.1", 0, server.secretKey(), Set.of(),
+                (kind, n) -> { }, received::add, "group/"));
+    }
+
+    /** A PUB socket drops what it sends before its handshake completes: resend until one arrives. */
+    private BusMessage publishUntilReceived(BusPublisher admitted, BusMessage message) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            admitted.publish(message);
+            BusMessage got = received.poll(100, TimeUnit.MILLISECONDS);
+            if (got != null) {
+                return got;
+            }
+        }
+        throw new AssertionError("nothing from the admitted publisher arrived in 10 s");
+    }
+
+    private static String endpoint(BusProxy proxy) {
+        return "tcp://127.0.0.1:" + proxy.xsubPort();
+    }
+}
