@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The four services as separate processes, started the way bin/run starts them (the packaged
@@ -205,14 +206,18 @@ public final class ChorusCluster implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        await(service + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> {
-                    if (!processes.get(service).isAlive()) {
-                        throw new AssertionError(service + " exited; see " + logs.resolve(service + ".log"));
-                    }
-                    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                });
+        Process process = processes.get(service);
+        try {
+            await(service + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> !process.isAlive() || http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(service + " did not become ready in 90 s" + ServiceLogs.explain(service, url(service), log(service)), e);
+        }
+        if (!process.isAlive()) {
+            throw new AssertionError(service + " exited with " + process.exitValue() + " during start"
+                    + ServiceLogs.explain(service, url(service), log(service)));
+        }
     }
 
     private void stop(String service) {

@@ -92,7 +92,9 @@ class ForgedBusIT extends AgainstCluster {
                 forge(admitted, duo.group(), duo.aliceName(), mallory, duo.bobName(), position, "ADMITTED-" + attempt);
                 seen = groupStream.poll(Duration.ofMillis(200));
             }
-            assertTrue(seen != null && seen.data().contains("ADMITTED-"), "an admitted key's message is delivered: " + seen);
+            SseClient.Event delivered = seen;
+            assertTrue(seen != null && seen.data().contains("ADMITTED-"), () -> "an admitted key's message is delivered: "
+                    + delivered + ServiceLogs.explain("group-gateway", api.gateway(), cluster.log("group-gateway")));
         }
     }
 

@@ -68,12 +68,23 @@ final class RunCommand implements AutoCloseable {
             await("bin/run reports Chorus running").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !run.process.isAlive() || run.output().contains("Chorus is running"));
             if (!run.process.isAlive()) {
-                throw new AssertionError("bin/run exited: " + run.output());
+                throw new AssertionError("bin/run exited: " + run.output() + run.serviceLogs());
             }
             return run;
         } catch (RuntimeException | Error e) {
             run.close();
             throw e;
+        }
+    }
+
+    /** The end of every service's log in bin/run's state directory, for a failure message. */
+    private String serviceLogs() {
+        try (var logs = Files.list(state.resolve("logs"))) {
+            StringBuilder all = new StringBuilder();
+            logs.sorted().forEach(log -> all.append("\n--- last lines of ").append(log).append(":\n").append(ServiceLogs.tail(log)));
+            return all.toString();
+        } catch (IOException e) {
+            return "\n(no service logs: " + e + ")";
         }
     }
 
