@@ -141,7 +141,8 @@ public class BusProxy implements AutoCloseable {
         try {
             // ZMQ.proxy returns only when told to terminate, or with false on an error; then it
             // runs again on the same sockets, so one failed poll or receive never leaves the
-            // gateway without its bus (readiness reports the proxy down meanwhile).
+            // gateway without its bus. The thread stays alive throughout (readiness stays up);
+            // what the bus drops meanwhile, the log followers fill from the logs.
             while (running) {
                 if (ZMQ.proxy(xsub, xpub, captureOut, control) || !running) {
                     break;
