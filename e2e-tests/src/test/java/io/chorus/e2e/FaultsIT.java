@@ -78,7 +78,7 @@ class FaultsIT {
             recovery.put("restart PostgreSQL", fault(run, posters, FaultsIT::restartPostgres));
             recovery.put("SIGSTOP history-service 10 s", fault(run, posters, () -> {
                 ProcessHandle history = run.service("history-service");
-                signal("STOP", history);
+                assertEquals(0, RunCommand.signal("STOP", history));
                 try {
                     // The supervisor's liveness check may kill it first: a hang ends either way.
                     history.onExit().get(10, TimeUnit.SECONDS);
@@ -162,16 +162,12 @@ class FaultsIT {
         void run() throws Exception;
     }
 
-    private static void signal(String signal, ProcessHandle process) throws IOException, InterruptedException {
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor());
-    }
-
     /**
      * Lets a stopped process go on. The supervisor may kill it in the same instant (its liveness
      * check runs on its own clock), so a failed signal counts only if the process is still there.
      */
     private static void resume(ProcessHandle process) throws IOException, InterruptedException {
-        int exit = new ProcessBuilder("kill", "-CONT", String.valueOf(process.pid())).start().waitFor();
+        int exit = RunCommand.signal("CONT", process);
         assertTrue(exit == 0 || !process.isAlive(), "kill -CONT " + process.pid() + " failed while it runs");
     }
 

@@ -157,6 +157,11 @@ final class RunCommand implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no gateway on " + port));
     }
 
+    /** Sends a signal (STOP, CONT, ...) to a service, as an operator would; answers kill's exit status. */
+    static int signal(String signal, ProcessHandle process) throws IOException, InterruptedException {
+        return new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
+    }
+
     private static String environment(ProcessHandle process) {
         try {
             return Files.readString(Path.of("/proc/" + process.pid() + "/environ")).replace('\0', '\n');

@@ -70,7 +70,7 @@ class RunCommandIT {
 
             // SIGSTOP is a hang, not a crash: posts still fail fast, and the liveness check gets it killed and restarted.
             ProcessHandle restarted = run.service("history-service");
-            new ProcessBuilder("kill", "-STOP", String.valueOf(restarted.pid())).start().waitFor();
+            assertEquals(0, RunCommand.signal("STOP", restarted));
             assertFastUnavailable(run, run.url("GATEWAY"), group, token, "hung-1");
             run.awaitRestarted("HISTORY", restarted, () -> run.service("history-service"));
             assertEquals(201, postMessage(run, run.url("GATEWAY_1"), group, token, "hung-1").statusCode());
