@@ -101,9 +101,9 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    Groups groups(GroupRepository repository, @RestClient HistoryClient history, Logs logs,
+    Groups groups(GroupRepository repository, Memberships memberships, @RestClient HistoryClient history, Logs logs,
                   MembershipProjection projection) {
-        return new Groups(repository, new HistoryMembershipLog(history, logs.groups(), projection));
+        return new Groups(repository, memberships, new HistoryMembershipLog(history, logs.groups(), projection));
     }
 
     @Produces

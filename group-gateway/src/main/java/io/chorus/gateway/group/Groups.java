@@ -3,8 +3,11 @@ package io.chorus.gateway.group;
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.naming.NameRule;
 import io.chorus.gateway.repository.GroupRepository;
+import io.chorus.gateway.stream.Memberships;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The group rules: names, who may create, join, leave, and who counts as a member. Joins and
@@ -27,10 +30,14 @@ public class Groups {
     }
 
     private final GroupRepository repository;
+    private final Memberships memberships;
     private final MembershipLog log;
+    /** Group names as created, by key: a group is never renamed, so once read it stays true. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
 
-    public Groups(GroupRepository repository, MembershipLog log) {
+    public Groups(GroupRepository repository, Memberships memberships, MembershipLog log) {
         this.repository = repository;
+        this.memberships = memberships;
         this.log = log;
     }
 
@@ -59,7 +66,9 @@ public class Groups {
         if (!NameRule.isValid(name)) {
             throw ProblemException.notFound("no group named '" + name + "'");
         }
-        return repository.find(name).orElseThrow(() -> ProblemException.notFound("no group named '" + name + "'"));
+        Group group = repository.find(name).orElseThrow(() -> ProblemException.notFound("no group named '" + name + "'"));
+        names.putIfAbsent(NameRule.key(group.name()), group.name());
+        return group;
     }
 
     public List<Member> members(String name) {
@@ -85,12 +94,38 @@ public class Groups {
         return log.append(group.name(), false, bearer);
     }
 
-    /** The group, if the user belongs to it: 404 for no such group, 403 for a non-member. */
-    public Group requireMember(String name, String user) {
-        Group group = find(name);
-        if (!repository.isMember(group.id(), user)) {
-            throw ProblemException.forbidden("only members of '" + group.name() + "' may do this");
+    /**
+     * The group's name, if this gateway's memory (the group log as applied here) holds the user
+     * as a member and the name was read before: no SQL. Empty when memory cannot say yes.
+     */
+    public Optional<String> knownMembership(String name, String user) {
+        if (!NameRule.isValid(name)) {
+            return Optional.empty();
         }
-        return group;
+        String key = NameRule.key(name);
+        String known = names.get(key);
+        return known != null && memberships.isMember(key, NameRule.key(user)) ? Optional.of(known) : Optional.empty();
+    }
+
+    /**
+     * The group's name, if the user belongs to it: 404 for no such group, 403 for a non-member.
+     * A member is recognised from memory; only a "no" is confirmed in the database, whose
+     * projection a join made on another replica reaches before that join is answered, while this
+     * replica may apply it a moment later (a post right after leaving on another replica can slip
+     * through within that moment; see docs/architecture.md).
+     */
+    public String requireMember(String name, String user) {
+        return knownMembership(name, user).orElseGet(() -> {
+            Group group = find(name);
+            if (!repository.isMember(group.id(), user)) {
+                throw ProblemException.forbidden("only members of '" + group.name() + "' may do this");
+            }
+            return group.name();
+        });
+    }
+
+    /** The keys of the user's groups, from memory. */
+    public List<String> groupKeysOf(String user) {
+        return memberships.groupsOf(NameRule.key(user));
     }
 }

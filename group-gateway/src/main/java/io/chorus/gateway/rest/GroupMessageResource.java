@@ -6,7 +6,6 @@ import io.chorus.common.message.GroupMessage;
 import io.chorus.common.message.MessageText;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.Upstream;
-import io.chorus.gateway.group.Group;
 import io.chorus.gateway.group.Groups;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -51,22 +50,22 @@ public class GroupMessageResource {
     @POST
     public Response post(@PathParam("group") String group, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
-        Group target = groups.requireMember(group, caller.getName());
+        String target = groups.requireMember(group, caller.getName());
         HistoryClient.PostBody body = new HistoryClient.PostBody(MessageText.require(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
         postRateLimit.acquire(caller.getName());
         // The token may have come as ?access_token=; history-service wants it as a header.
         String bearer = authorization != null ? authorization : "Bearer " + caller.getRawToken();
         RestResponse<GroupMessage> stored = Upstream.call("history-service",
-                () -> history.append(target.name(), bearer, body));
+                () -> history.append(target, bearer, body));
         return Response.status(stored.getStatus()).entity(stored.getEntity()).build();
     }
 
     @GET
     public HistoryClient.Page history(@PathParam("group") String group, @QueryParam("before") String before,
                                       @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        Group target = groups.requireMember(group, caller.getName());
-        return Upstream.call("history-service", () -> history.page(target.name(), before, after, limit));
+        String target = groups.requireMember(group, caller.getName());
+        return Upstream.call("history-service", () -> history.page(target, before, after, limit));
     }
 
     public record PostRequest(String text, String clientId) {

@@ -3,17 +3,20 @@ package io.chorus.gateway.stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Hands each message to the streams that show it. Indexed so a message costs work only for its
  * own audience: a group message goes to that group's streams and to the everything-streams of
- * its members; a DM goes to the everything-streams of its two parties.
+ * its members; a DM goes to the everything-streams of its two parties. Each entry is encoded
+ * into its SSE bytes once, here, and every stream writes those same bytes.
  */
 public class Fanout {
 
     private final Memberships memberships;
     private final Map<String, Set<Subscriber>> groupStreams = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscriber>> userStreams = new ConcurrentHashMap<>();
+    private final LongAdder encoded = new LongAdder();
 
     public Fanout(Memberships memberships) {
         this.memberships = memberships;
@@ -30,18 +33,22 @@ public class Fanout {
         });
     }
 
-    public void deliver(LiveEvent event) {
-        switch (event.log()) {
+    public void deliver(LiveEvent live) {
+        EncodedEvent event = EncodedEvent.of(live);
+        encoded.increment();
+        switch (live.log()) {
             case GROUP -> {
-                offerAll(groupStreams.get(event.groupKey()), event);
-                for (String member : memberships.membersOf(event.groupKey())) {
-                    offerAll(userStreams.get(member), event);
+                offerAll(groupStreams.get(live.groupKey()), event);
+                if (!userStreams.isEmpty()) {
+                    for (String member : memberships.membersOf(live.groupKey())) {
+                        offerAll(userStreams.get(member), event);
+                    }
                 }
             }
             case DM -> {
-                offerAll(userStreams.get(event.recipientKey()), event);
-                if (!event.senderKey().equals(event.recipientKey())) {
-                    offerAll(userStreams.get(event.senderKey()), event);
+                offerAll(userStreams.get(live.recipientKey()), event);
+                if (!live.senderKey().equals(live.recipientKey())) {
+                    offerAll(userStreams.get(live.senderKey()), event);
                 }
             }
         }
@@ -49,8 +56,8 @@ public class Fanout {
 
     /** Every stream writes a comment; a stream whose buffer is full is cut off by it. */
     public void heartbeat() {
-        groupStreams.values().forEach(subscribers -> offerAll(subscribers, LiveEvent.HEARTBEAT));
-        userStreams.values().forEach(subscribers -> offerAll(subscribers, LiveEvent.HEARTBEAT));
+        groupStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::heartbeat));
+        userStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::heartbeat));
     }
 
     /** The member left: their streams of that group end. */
@@ -80,7 +87,12 @@ public class Fanout {
         return subscriber.isGroupStream() ? subscriber.groupKey() : subscriber.userKey();
     }
 
-    private static void offerAll(Set<Subscriber> subscribers, LiveEvent event) {
+    /** Entries encoded so far (one per entry delivered, whatever its audience). */
+    public long encoded() {
+        return encoded.sum();
+    }
+
+    private static void offerAll(Set<Subscriber> subscribers, EncodedEvent event) {
         if (subscribers != null) {
             subscribers.forEach(subscriber -> subscriber.offer(event));
         }

@@ -16,9 +16,6 @@ public record LiveEvent(Log log, String type, long position, String groupKey, St
 
     public enum Log { GROUP, DM }
 
-    /** Not an event: a tick that makes each stream write a comment line and proves the client reads. */
-    public static final LiveEvent HEARTBEAT = new LiveEvent(null, null, 0, null, null, null, null);
-
     public static LiveEvent of(GroupMessage message, String json) {
         return new LiveEvent(Log.GROUP, "group-message", message.id(), NameRule.key(message.group()),
                 NameRule.key(message.sender()), null, json);
@@ -33,10 +30,6 @@ public record LiveEvent(Log log, String type, long position, String groupKey, St
     public static LiveEvent membership(GroupLogEntry entry, String json) {
         return new LiveEvent(Log.GROUP, entry.kind(), entry.id(), NameRule.key(entry.group()),
                 NameRule.key(entry.sender()), null, json);
-    }
-
-    public boolean isHeartbeat() {
-        return this == HEARTBEAT;
     }
 
     public boolean isJoin() {

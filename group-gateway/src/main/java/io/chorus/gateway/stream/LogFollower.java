@@ -35,7 +35,13 @@ public class LogFollower {
     private final String name;
     private final Source source;
     private final Consumer<LiveEvent> sink;
-    private long last = -1;
+    /** Written under both locks (this, then handing); so readable under either. */
+    private volatile long last = -1;
+    /**
+     * Held only while an entry is handed on: a stream opening on an event loop registers under
+     * it, and never waits on a read of the log, which happens under {@code this}.
+     */
+    private final Object handing = new Object();
     private long filled;
     /** Whether the last read of the log (start, head or a page) succeeded; readiness reports it. */
     private volatile boolean logReachable = true;
@@ -46,12 +52,12 @@ public class LogFollower {
         this.sink = sink;
     }
 
-    public synchronized boolean isStarted() {
+    public boolean isStarted() {
         return last >= 0;
     }
 
     /** The id of the last message handed on; -1 before the follower knows the log's head. */
-    public synchronized long last() {
+    public long last() {
         return last;
     }
 
@@ -59,9 +65,11 @@ public class LogFollower {
      * Runs the action with no message handed on meanwhile, and returns the id of the last one
      * handed on before it: a new subscriber registers here, so it neither misses nor repeats one.
      */
-    public synchronized long lastWhile(Runnable action) {
-        action.run();
-        return last;
+    public long lastWhile(Runnable action) {
+        synchronized (handing) {
+            action.run();
+            return last;
+        }
     }
 
     /** False while the last read of the log failed: its owner is down or does not answer in time. */
@@ -96,7 +104,10 @@ public class LogFollower {
     /** Compares with the log's head and reads whatever was not delivered. Starts the follower. */
     public synchronized void catchUp() {
         if (last < 0) {
-            last = read(source::start);
+            long start = read(source::start);
+            synchronized (handing) {
+                last = start;
+            }
             LOG.infof("%s: following from id %d", name, last);
         }
         long head = read(source::head);
@@ -149,7 +160,9 @@ public class LogFollower {
     }
 
     private void hand(LiveEvent event) {
-        last = event.position();
-        sink.accept(event);
+        synchronized (handing) {
+            last = event.position();
+            sink.accept(event);
+        }
     }
 }

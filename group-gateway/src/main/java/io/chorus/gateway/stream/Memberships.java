@@ -1,5 +1,7 @@
 package io.chorus.gateway.stream;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,17 @@ public class Memberships {
     public boolean isMember(String groupKey, String memberKey) {
         Set<String> members = membersByGroup.get(groupKey);
         return members != null && members.contains(memberKey);
+    }
+
+    /** The groups the member belongs to; a scan, made when an everything-stream resumes. */
+    public List<String> groupsOf(String memberKey) {
+        List<String> groups = new ArrayList<>();
+        membersByGroup.forEach((group, members) -> {
+            if (members.contains(memberKey)) {
+                groups.add(group);
+            }
+        });
+        return groups;
     }
 
     public Set<String> membersOf(String groupKey) {

@@ -1,34 +1,60 @@
 package io.chorus.gateway.stream;
 
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import java.util.concurrent.ArrayBlockingQueue;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
- * One open stream. Its events wait in a fixed-size queue until the connection takes them; when
- * the queue is full the subscriber is too slow, and it is cut off (the stream fails with a
- * back-pressure failure and closes) instead of holding memory or slowing the fan-out. The
- * client resumes from its last event id.
+ * One open stream: who it is for, where it stands, and what waits to be written. It costs a few
+ * fields while idle; its queue exists only while something waits. Events are offered from the
+ * fan-out thread and written on the connection's event loop by its {@link LoopWriter}. A stream
+ * whose client reads too slowly (the connection's buffer full and {@code bufferSize} events
+ * waiting) is cut off: its response ends, and the client resumes from its last event id instead
+ * of the gateway holding memory for it or slowing the others.
  */
-public class Subscriber {
+public final class Subscriber {
+
+    /** A heartbeat waiting in a queue (it has no event). */
+    private static final Object HEARTBEAT = new Object();
 
     private final String userKey;
     private final String groupKey;
     private final boolean self;
     private final Memberships memberships;
-    private final UnicastProcessor<LiveEvent> queue;
+    private final int bufferSize;
+    private final StreamSink sink;
+    private final LoopWriter loop;
+    private volatile Runnable onEnd = () -> { };
+
+    // Guarded by this: touched by the fan-out thread and the loop.
+    private ArrayDeque<Object> waiting;
+    private boolean markedForWriting;
+    private boolean cutOff;
+    private boolean completing;
+    private boolean ended;
+    private boolean drainAwaited;
+
+    // The loop's alone. Null until the stream started (replay done): live events wait till then.
+    private StreamCursor cursor;
 
     /**
      * @param groupKey the group of a group stream, or null for the caller's everything-stream
-     * @param self     whether the caller's own messages are echoed back
+     * @param self     whether the caller's own events are echoed back
      */
     public Subscriber(String userKey, String groupKey, boolean self, Memberships memberships, int bufferSize,
-                      Runnable onTermination) {
+                      StreamSink sink, LoopWriter loop) {
         this.userKey = userKey;
         this.groupKey = groupKey;
         this.self = self;
         this.memberships = memberships;
-        this.queue = UnicastProcessor.create(new ArrayBlockingQueue<>(bufferSize), onTermination);
+        this.bufferSize = bufferSize;
+        this.sink = sink;
+        this.loop = loop;
+    }
+
+    /** What runs once when the stream ends, however it ends (set before it is registered). */
+    void onEnd(Runnable onEnd) {
+        this.onEnd = onEnd;
     }
 
     public String userKey() {
@@ -43,11 +69,8 @@ public class Subscriber {
         return groupKey != null;
     }
 
-    /** Whether this stream shows the event: membership, own-message filtering, DM parties. */
+    /** Whether this stream shows the event: membership, own-event filtering, DM parties. */
     public boolean wants(LiveEvent event) {
-        if (event.isHeartbeat()) {
-            return true;
-        }
         if (!self && userKey.equals(event.senderKey())) {
             return false;
         }
@@ -58,19 +81,199 @@ public class Subscriber {
         };
     }
 
-    /** Called by the fan-out thread; never blocks. */
-    public void offer(LiveEvent event) {
-        if (wants(event)) {
-            queue.onNext(event);
+    /** From the fan-out thread; never blocks. */
+    public void offer(EncodedEvent event) {
+        if (wants(event.event())) {
+            enqueue(event);
         }
     }
 
-    /** Ends the stream normally, e.g. after the caller left the group. */
-    public void complete() {
-        queue.onComplete();
+    /** A comment line: keeps proxies from closing an idle stream, and cuts off a client that stopped reading. */
+    public void heartbeat() {
+        enqueue(HEARTBEAT);
     }
 
-    public Multi<LiveEvent> events() {
-        return queue;
+    /** Ends the stream after what is already queued (the caller left the group, the token expired, shutdown). */
+    public void complete() {
+        boolean mark;
+        synchronized (this) {
+            if (ended || completing) {
+                return;
+            }
+            completing = true;
+            mark = markLocked();
+        }
+        if (mark) {
+            loop.markForWriting(this);
+        }
+    }
+
+    /** The client went away: nothing more is written. */
+    public void closed() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            waiting = null;
+        }
+        onEnd.run();
+    }
+
+    /** On the loop: writes what the replay brought, then goes live from the cursor on. */
+    void start(StreamCursor from, List<LiveEvent> replayed, boolean endAfterReplay) {
+        cursor = from;
+        Batch batch = new Batch();
+        for (LiveEvent event : replayed) {
+            if (wants(event) && cursor.advance(event)) {
+                batch.add(frameAtCursor(EncodedEvent.of(event)));
+            }
+        }
+        if (batch.frames() != null && !isEnded()) {
+            sink.write(batch.frames());
+        }
+        if (endAfterReplay) {
+            // Too far behind for one go: this much, then the client resumes for the rest.
+            finish();
+        } else {
+            writePending();
+        }
+    }
+
+    /** On the loop: the replay could not be read; the client retries from its cursor. */
+    void failed() {
+        finish();
+    }
+
+    /** On the loop: writes everything waiting in one write, or waits for the connection to drain. */
+    void writePending() {
+        Object[] batch;
+        boolean finish;
+        synchronized (this) {
+            markedForWriting = false;
+            if (ended || cursor == null) {
+                return;
+            }
+            if (cutOff) {
+                waiting = null;
+                batch = null;
+                finish = true;
+            } else if (sink.writeQueueFull()) {
+                if (!drainAwaited) {
+                    drainAwaited = true;
+                    sink.onDrain(this::drained);
+                }
+                return;
+            } else {
+                batch = waiting == null ? null : waiting.toArray();
+                waiting = null;
+                finish = completing;
+            }
+        }
+        if (batch != null) {
+            Batch frames = new Batch();
+            for (Object item : batch) {
+                if (item == HEARTBEAT) {
+                    frames.add(SseFrames.HEARTBEAT);
+                } else {
+                    EncodedEvent event = (EncodedEvent) item;
+                    if (cursor.advance(event.event())) {
+                        frames.add(frameAtCursor(event));
+                    }
+                }
+            }
+            if (frames.frames() != null) {
+                sink.write(frames.frames());
+            }
+        }
+        if (finish) {
+            finish();
+        }
+    }
+
+    private void drained() {
+        boolean mark;
+        synchronized (this) {
+            drainAwaited = false;
+            mark = markLocked();
+        }
+        if (mark) {
+            loop.markForWriting(this);
+        }
+    }
+
+    private void enqueue(Object item) {
+        boolean mark;
+        synchronized (this) {
+            if (ended || cutOff || completing) {
+                return;
+            }
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(4);
+            }
+            if (waiting.size() >= bufferSize) {
+                cutOff = true;
+                waiting = null;
+            } else {
+                waiting.add(item);
+            }
+            mark = markLocked();
+        }
+        if (mark) {
+            loop.markForWriting(this);
+        }
+    }
+
+    private boolean markLocked() {
+        if (markedForWriting || ended) {
+            return false;
+        }
+        markedForWriting = true;
+        return true;
+    }
+
+    private synchronized boolean isEnded() {
+        return ended;
+    }
+
+    private void finish() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            waiting = null;
+        }
+        sink.end();
+        onEnd.run();
+    }
+
+    /** The event's frame as this stream shows it; the cursor has just moved past it. */
+    private Buffer frameAtCursor(EncodedEvent event) {
+        return isGroupStream() ? event.groupFrame() : event.userFrame(cursor.userStreamId());
+    }
+
+    /**
+     * What one pass writes, as one write: a single frame goes out as it is (shared with the other
+     * streams); several are joined into a buffer of this stream's own.
+     */
+    private static final class Batch {
+        private Buffer single;
+        private Buffer joined;
+
+        void add(Buffer frame) {
+            if (joined != null) {
+                joined.appendBuffer(frame);
+            } else if (single == null) {
+                single = frame;
+            } else {
+                joined = Buffer.buffer(single.length() + frame.length() * 2).appendBuffer(single).appendBuffer(frame);
+                single = null;
+            }
+        }
+
+        Buffer frames() {
+            return joined != null ? joined : single;
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.chorus.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,90 +12,136 @@ class FanoutTest {
 
     private final Memberships memberships = new Memberships();
     private final Fanout fanout = new Fanout(memberships);
+    /** Tests run the event loop's work at once, on their own thread. */
+    private final LoopWriter loop = new LoopWriter(Runnable::run);
 
-    private Subscriber subscribe(String user, String group, boolean self, int buffer) {
-        Subscriber[] holder = new Subscriber[1];
-        holder[0] = new Subscriber(user, group, self, memberships, buffer, () -> fanout.unregister(holder[0]));
-        fanout.register(holder[0]);
-        return holder[0];
+    private RecordingSink subscribe(String user, String group, boolean self, int buffer) {
+        RecordingSink sink = new RecordingSink();
+        Subscriber subscriber = new Subscriber(user, group, self, memberships, buffer, sink, loop);
+        subscriber.onEnd(() -> fanout.unregister(subscriber));
+        fanout.register(subscriber);
+        subscriber.start(new StreamCursor(0, 0), List.of(), false);
+        return sink;
     }
 
     private static LiveEvent groupMessage(long id, String group, String sender) {
-        return new LiveEvent(LiveEvent.Log.GROUP, "group-message", id, group, sender, null, "{}");
+        return new LiveEvent(LiveEvent.Log.GROUP, "group-message", id, group, sender, null, "{\"id\":" + id + "}");
     }
 
     private static LiveEvent dm(long id, String from, String to) {
-        return new LiveEvent(LiveEvent.Log.DM, "direct-message", id, null, from, to, "{}");
+        return new LiveEvent(LiveEvent.Log.DM, "direct-message", id, null, from, to, "{\"id\":" + id + "}");
     }
 
     @Test
     void deliversGroupMessagesToMembersButNotBackToTheSender() {
         memberships.add("g", "alice");
         memberships.add("g", "bob");
-        AssertSubscriber<LiveEvent> alice = subscribe("alice", "g", false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> aliceSelf = subscribe("alice", null, true, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> bob = subscribe("bob", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> carol = subscribe("carol", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RecordingSink alice = subscribe("alice", "g", false, 16);
+        RecordingSink aliceSelf = subscribe("alice", null, true, 16);
+        RecordingSink bob = subscribe("bob", null, false, 16);
+        RecordingSink carol = subscribe("carol", null, false, 16);
         fanout.deliver(groupMessage(1, "g", "alice"));
-        assertEquals(0, alice.getItems().size());
-        assertEquals(1, aliceSelf.getItems().size());
-        assertEquals(1, bob.getItems().size());
-        assertEquals(0, carol.getItems().size());
+        assertEquals(List.of(), alice.eventIds());
+        assertEquals(List.of("1-0"), aliceSelf.eventIds());
+        assertEquals(List.of("1-0"), bob.eventIds());
+        assertEquals(List.of(), carol.eventIds());
+    }
+
+    @Test
+    void encodesEachEventOnceAndEveryGroupStreamWritesTheSameBytes() {
+        for (String member : List.of("a", "b", "c", "d")) {
+            memberships.add("g", member);
+        }
+        RecordingSink a = subscribe("a", "g", false, 16);
+        RecordingSink b = subscribe("b", "g", false, 16);
+        RecordingSink c = subscribe("c", "g", false, 16);
+        RecordingSink dEverything = subscribe("d", null, false, 16);
+        fanout.deliver(groupMessage(7, "g", "x"));
+        assertEquals(1, fanout.encoded(), "one encoding for four streams");
+        assertSame(a.writes.getLast(), b.writes.getLast(), "the same buffer, not a copy per stream");
+        assertSame(a.writes.getLast(), c.writes.getLast());
+        assertEquals("id: 7\nevent: group-message\ndata: {\"id\":7}\n\n", a.writes.getLast().toString());
+        assertEquals("id: 7-0\nevent: group-message\ndata: {\"id\":7}\n\n", dEverything.writes.getLast().toString(),
+                "the everything-stream writes its own id line before the shared body");
     }
 
     @Test
     void deliversDirectMessagesToTheirPartiesOnly() {
-        AssertSubscriber<LiveEvent> bob = subscribe("bob", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> alice = subscribe("alice", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> carol = subscribe("carol", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RecordingSink bob = subscribe("bob", null, false, 16);
+        RecordingSink alice = subscribe("alice", null, false, 16);
+        RecordingSink carol = subscribe("carol", null, false, 16);
         fanout.deliver(dm(1, "alice", "bob"));
-        assertEquals(1, bob.getItems().size());
-        assertEquals(0, alice.getItems().size(), "own DM not echoed without self=true");
-        assertEquals(0, carol.getItems().size());
+        assertEquals(List.of("0-1"), bob.eventIds());
+        assertEquals(List.of(), alice.eventIds(), "own DM not echoed without self=true");
+        assertEquals(List.of(), carol.eventIds());
     }
 
     @Test
     void stopsDeliveringAfterLeavingAndEndsTheGroupStream() {
         memberships.add("g", "bob");
-        AssertSubscriber<LiveEvent> groupStream = subscribe("bob", "g", false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
-        AssertSubscriber<LiveEvent> everything = subscribe("bob", null, false, 16).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RecordingSink groupStream = subscribe("bob", "g", false, 16);
+        RecordingSink everything = subscribe("bob", null, false, 16);
         fanout.deliver(groupMessage(1, "g", "alice"));
         memberships.remove("g", "bob");
         fanout.left("g", "bob");
         fanout.deliver(groupMessage(2, "g", "alice"));
-        assertEquals(List.of(1L), groupStream.getItems().stream().map(LiveEvent::position).toList());
-        assertEquals(List.of(1L), everything.getItems().stream().map(LiveEvent::position).toList());
-        groupStream.assertCompleted();
+        assertEquals(List.of("1"), groupStream.eventIds());
+        assertEquals(List.of("1-0"), everything.eventIds());
+        assertTrue(groupStream.ended);
+        assertFalse(everything.ended);
     }
 
     @Test
-    void cutsOffSubscriberThatFallsBehind() {
-        memberships.add("g", "slow");
-        Subscriber slow = subscribe("slow", "g", false, 4);
-        AssertSubscriber<LiveEvent> reader = slow.events().subscribe().withSubscriber(AssertSubscriber.create(0));
+    void keepsOrderAndWritesWhatWaitedInOneGoOnceTheClientReadsAgain() {
+        memberships.add("g", "bob");
+        RecordingSink bob = subscribe("bob", "g", false, 16);
+        bob.full = true;
         for (int i = 1; i <= 5; i++) {
             fanout.deliver(groupMessage(i, "g", "alice"));
         }
-        reader.request(10);
-        reader.assertFailedWith(io.smallrye.mutiny.subscription.BackPressureFailure.class);
-        assertEquals(4, reader.getItems().size(), "what fitted in the buffer was still sent");
-        assertEquals(0, fanout.subscriberCount(), "the cut-off subscriber is gone from the fan-out");
+        int writesBefore = bob.writes.size();
+        bob.drain();
+        assertEquals(writesBefore + 1, bob.writes.size(), "five waiting events, one write");
+        assertEquals(List.of("1", "2", "3", "4", "5"), bob.eventIds());
+        fanout.deliver(groupMessage(6, "g", "alice"));
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), bob.eventIds());
+    }
+
+    @Test
+    void cutsOffSubscriberThatFallsBehindAndNotTheOthers() {
+        memberships.add("g", "slow");
+        memberships.add("g", "fast");
+        RecordingSink slow = subscribe("slow", "g", false, 4);
+        RecordingSink fast = subscribe("fast", "g", false, 4);
+        slow.full = true;
+        for (int i = 1; i <= 5; i++) {
+            fanout.deliver(groupMessage(i, "g", "alice"));
+        }
+        assertTrue(slow.ended, "the fifth event did not fit: the stream ends, the client resumes");
+        assertEquals(List.of(), slow.eventIds());
+        assertEquals(1, fanout.subscriberCount(), "the cut-off subscriber is gone from the fan-out");
+        assertEquals(List.of("1", "2", "3", "4", "5"), fast.eventIds());
+        assertFalse(fast.ended);
     }
 
     @Test
     void heartbeatReachesEveryStream() {
-        AssertSubscriber<LiveEvent> a = subscribe("a", null, false, 4).events().subscribe()
-                .withSubscriber(AssertSubscriber.create(10));
+        RecordingSink a = subscribe("a", null, false, 4);
+        RecordingSink b = subscribe("b", "g", false, 4);
         fanout.heartbeat();
-        assertTrue(a.getItems().getFirst().isHeartbeat());
+        assertTrue(a.text().endsWith(":heartbeat\n\n"));
+        assertTrue(b.text().endsWith(":heartbeat\n\n"));
+    }
+
+    @Test
+    void aClosedConnectionLeavesTheFanout() {
+        RecordingSink sink = new RecordingSink();
+        Subscriber subscriber = new Subscriber("a", null, false, memberships, 4, sink, loop);
+        subscriber.onEnd(() -> fanout.unregister(subscriber));
+        fanout.register(subscriber);
+        subscriber.closed();
+        assertEquals(0, fanout.subscriberCount());
+        fanout.deliver(dm(1, "b", "a"));
+        assertEquals(List.of(), sink.eventIds());
     }
 }

@@ -1,10 +1,12 @@
 package io.chorus.gateway.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +56,8 @@ class StreamsTest {
     };
     private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100,
             new StreamAdmission(1000, 20));
+    private final LoopWriter loop = new LoopWriter(Runnable::run);
+    private int ended;
 
     private LiveEvent post(String sender) {
         LiveEvent event = new LiveEvent(LiveEvent.Log.GROUP, "group-message", groupLogContent.size() + 1, "garden", sender, null,
@@ -62,8 +66,10 @@ class StreamsTest {
         return event;
     }
 
-    private static List<String> ids(AssertSubscriber<StreamItem> subscriber) {
-        return subscriber.getItems().stream().filter(item -> !item.isHeartbeat()).map(StreamItem::id).toList();
+    private RecordingSink group(Streams on, String user, String group, String lastEventId) {
+        RecordingSink sink = new RecordingSink();
+        on.group(user, group, false, lastEventId, sink, loop, () -> ended++);
+        return sink;
     }
 
     @Test
@@ -72,20 +78,39 @@ class StreamsTest {
         Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100, admission);
         memberships.add("garden", "bob");
         replayArrives.complete(null);
-        AssertSubscriber<StreamItem> first = capped.group("bob", "garden", false, null)
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
-        capped.everything("bob", List.of("garden"), false, null).subscribe().withSubscriber(AssertSubscriber.create(100));
+        RecordingSink firstSink = new RecordingSink();
+        Subscriber first = capped.group("bob", "garden", false, null, firstSink, loop, () -> ended++);
+        capped.everything("bob", List.of("garden"), false, null, new RecordingSink(), loop, () -> ended++);
         assertEquals(2, admission.open());
-        io.chorus.common.error.ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                io.chorus.common.error.ProblemException.class, () -> capped.group("bob", "garden", false, null));
+        RecordingSink refusedSink = new RecordingSink();
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> capped.group("bob", "garden", false, null, refusedSink, loop, () -> ended++));
         assertEquals(429, refused.status());
-        first.cancel();
+        assertFalse(refusedSink.opened, "a refused stream writes nothing: the caller answers with the problem");
+        first.closed();
         assertEquals(1, admission.open(), "the client going away gave the place back");
-        capped.group("bob", "garden", false, null).subscribe().withSubscriber(AssertSubscriber.create(100));
+        assertEquals(1, ended);
+        group(capped, "bob", "garden", null);
         assertEquals(2, admission.open());
         // A stream that cannot even open (a malformed cursor) takes no place.
-        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> capped.group("ann", "garden", false, "x:y"));
+        assertThrows(ProblemException.class, () -> group(capped, "ann", "garden", "x:y"));
         assertEquals(2, admission.open());
+        assertEquals(2, fanout.subscriberCount());
+    }
+
+    @Test
+    void refusesStreamsBeyondTheGatewaysCapacityWith503() {
+        StreamAdmission admission = new StreamAdmission(2, 0);
+        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100, admission);
+        memberships.add("garden", "bob");
+        memberships.add("garden", "ann");
+        replayArrives.complete(null);
+        group(capped, "bob", "garden", null);
+        group(capped, "ann", "garden", null);
+        ProblemException refused = assertThrows(ProblemException.class, () -> group(capped, "ann", "garden", null));
+        assertEquals(503, refused.status());
+        assertTrue(refused.retryAfterSeconds() > 0, "says when to retry");
+        assertEquals(2, fanout.subscriberCount(), "the refused stream is not in the fan-out");
     }
 
     @Test
@@ -95,12 +120,11 @@ class StreamsTest {
         post("alice");
         groupLog.catchUp();
         replayArrives.complete(null);
-        AssertSubscriber<StreamItem> bob = streams.group("bob", "garden", false, null)
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
-        assertTrue(bob.getItems().getFirst().isCursor());
+        RecordingSink bob = group(streams, "bob", "garden", null);
+        assertTrue(bob.text().startsWith(":cursor\nid: 2\n\n"), bob.text());
         groupLog.offer(post("alice"));
-        assertEquals(List.of("2", "3"), ids(bob));
-        assertEquals("group-message", bob.getItems().getLast().event());
+        assertEquals(List.of("3"), bob.eventIds());
+        assertEquals(List.of("group-message"), bob.eventTypes());
     }
 
     @Test
@@ -110,13 +134,14 @@ class StreamsTest {
             post("alice");
         }
         groupLog.catchUp();
-        AssertSubscriber<StreamItem> bob = streams.group("bob", "garden", false, "2")
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
+        RecordingSink bob = group(streams, "bob", "garden", "2");
         // Message 6 arrives live while history is still answering; the replay will contain it too.
         groupLog.offer(post("alice"));
+        assertEquals(List.of(), bob.eventIds(), "live events wait for the replay");
         replayArrives.complete(null);
         groupLog.offer(post("alice"));
-        assertEquals(List.of("2", "3", "4", "5", "6", "7"), ids(bob));
+        assertEquals(List.of("3", "4", "5", "6", "7"), bob.eventIds());
+        assertTrue(bob.text().startsWith(":cursor\nid: 2\n\n"));
     }
 
     @Test
@@ -125,11 +150,12 @@ class StreamsTest {
         groupLog.catchUp();
         dmLog.catchUp();
         replayArrives.complete(null);
-        AssertSubscriber<StreamItem> bob = streams.everything("bob", List.of("garden"), false, null)
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
+        RecordingSink bob = new RecordingSink();
+        streams.everything("bob", List.of("garden"), false, null, bob, loop, () -> ended++);
         groupLog.offer(post("bob"));
         groupLog.offer(post("alice"));
-        assertEquals(List.of("0-0", "2-0"), ids(bob), "bob's own message 1 is not echoed");
+        assertTrue(bob.text().startsWith(":cursor\nid: 0-0\n\n"));
+        assertEquals(List.of("2-0"), bob.eventIds(), "bob's own message 1 is not echoed");
     }
 
     @Test
@@ -137,13 +163,28 @@ class StreamsTest {
         memberships.add("garden", "bob");
         groupLog.catchUp();
         replayArrives.complete(null);
-        AssertSubscriber<StreamItem> slow = streams.group("bob", "garden", false, null)
-                .subscribe().withSubscriber(AssertSubscriber.create(1));
+        RecordingSink slow = group(streams, "bob", "garden", null);
+        slow.full = true;
         for (int i = 0; i < 40; i++) {
             groupLog.offer(post("alice"));
         }
-        slow.request(100);
-        slow.assertCompleted();
+        assertTrue(slow.ended);
+        assertEquals(1, ended);
         assertEquals(0, fanout.subscriberCount(), "a cut-off stream leaves the fan-out");
+    }
+
+    @Test
+    void aReplayTooLongForOneGoEndsTheStreamForTheClientToResume() {
+        memberships.add("garden", "bob");
+        for (int i = 0; i < 150; i++) {
+            post("alice");
+        }
+        groupLog.catchUp();
+        replayArrives.complete(null);
+        RecordingSink bob = group(streams, "bob", "garden", "0");
+        assertEquals(100, bob.eventIds().size(), "at most maxReplay events on one connection");
+        assertEquals("100", bob.eventIds().getLast());
+        assertTrue(bob.ended);
+        assertEquals(0, fanout.subscriberCount());
     }
 }

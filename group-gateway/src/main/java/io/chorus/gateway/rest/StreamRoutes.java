@@ -1,0 +1,251 @@
+package io.chorus.gateway.rest;
+
+import io.chorus.common.error.ProblemException;
+import io.chorus.common.error.RouteProblems;
+import io.chorus.gateway.group.Groups;
+import io.chorus.gateway.stream.LoopWriter;
+import io.chorus.gateway.stream.StreamSink;
+import io.chorus.gateway.stream.Streams;
+import io.chorus.gateway.stream.Subscriber;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * GET /api/groups/{group}/events (one group's live events, members only) and GET /api/events
+ * (everything for the caller) as plain Vert.x routes: each stream writes its events' shared
+ * bytes straight to its connection, from the connection's own event loop, with no per-event
+ * task, pipeline stage or serialisation (see {@link Streams}). Opening one costs the token's
+ * verification and lookups in memory; only a membership memory cannot confirm (a group this
+ * gateway has not named yet, or a refusal) is asked of the database, on a worker thread.
+ * Resume with the Last-Event-ID header or, for clients that cannot set it, ?lastEventId=. A
+ * stream ends when the token it was opened with expires; the client reconnects with a fresh one
+ * and resumes from its last event id, missing nothing.
+ */
+@ApplicationScoped
+public class StreamRoutes {
+
+    private static final Logger LOG = Logger.getLogger(StreamRoutes.class);
+    /** After the HTTP layer's refusals (common's HttpLayerRefusals), before the REST layer. */
+    private static final int ORDER = 0;
+
+    private final Vertx vertx;
+    private final Groups groups;
+    private final Streams streams;
+    /** One per event loop thread: the streams of a loop are written in one pass. */
+    private final Map<Thread, LoopWriter> loops = new ConcurrentHashMap<>();
+
+    public StreamRoutes(Vertx vertx, Groups groups, Streams streams) {
+        this.vertx = vertx;
+        this.groups = groups;
+        this.streams = streams;
+    }
+
+    void install(@Observes Router router) {
+        router.get("/api/groups/:group/events").order(ORDER).handler(context -> open(context, true));
+        router.get("/api/events").order(ORDER).handler(context -> open(context, false));
+    }
+
+    private void open(RoutingContext context, boolean groupStream) {
+        promoteAccessToken(context);
+        // The connection's event loop: everything from here on runs there.
+        Context loop = vertx.getOrCreateContext();
+        QuarkusHttpUser.getSecurityIdentity(context, null).subscribe().with(
+                identity -> onLoop(loop, () -> authenticated(context, loop, identity, groupStream)),
+                failure -> onLoop(loop, () -> refuse(context,
+                        failure instanceof AuthenticationFailedException ? unauthorized() : failure)));
+    }
+
+    private static void onLoop(Context loop, Runnable task) {
+        if (Vertx.currentContext() == loop) {
+            task.run();
+        } else {
+            loop.runOnContext(ignored -> task.run());
+        }
+    }
+
+    private void authenticated(RoutingContext context, Context loopContext, SecurityIdentity identity,
+                               boolean groupStream) {
+        try {
+            if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+                throw unauthorized();
+            }
+            long lifeLeftMillis = tokenLifeLeftMillis(token);
+            String user = token.getName();
+            boolean self = Boolean.parseBoolean(context.request().getParam("self"));
+            String lastEventId = lastEventId(context);
+            if (!groupStream) {
+                start(context, loopContext, lifeLeftMillis, (sink, loop, onEnd) -> streams.everything(user,
+                        groups.groupKeysOf(user), self, lastEventId, sink, loop, onEnd));
+                return;
+            }
+            String group = context.pathParam("group");
+            Optional<String> known = groups.knownMembership(group, user);
+            if (known.isPresent()) {
+                start(context, loopContext, lifeLeftMillis, (sink, loop, onEnd) -> streams.group(user, known.get(), self,
+                        lastEventId, sink, loop, onEnd));
+                return;
+            }
+            // Memory cannot say yes: the database says which of 404, 403 or yes, off the event loop.
+            vertx.<String>executeBlocking(() -> groups.requireMember(group, user), false)
+                    .onComplete(result -> onLoop(loopContext, () -> {
+                        if (result.failed()) {
+                            refuse(context, result.cause());
+                        } else {
+                            start(context, loopContext, lifeLeftMillis, (sink, loop, onEnd) ->
+                                    streams.group(user, result.result(), self, lastEventId, sink, loop, onEnd));
+                        }
+                    }));
+        } catch (RuntimeException e) {
+            refuse(context, e);
+        }
+    }
+
+    private interface Opening {
+        Subscriber open(StreamSink sink, LoopWriter loop, Runnable onEnd);
+    }
+
+    /** On the connection's event loop. */
+    private void start(RoutingContext context, Context loopContext, long lifeLeftMillis, Opening opening) {
+        HttpServerResponse response = context.response();
+        if (response.closed()) {
+            return;
+        }
+        LoopWriter loop = loops.computeIfAbsent(Thread.currentThread(),
+                thread -> new LoopWriter(task -> loopContext.runOnContext(ignored -> task.run())));
+        AtomicReference<Subscriber> opened = new AtomicReference<>();
+        long expiry = vertx.setTimer(lifeLeftMillis, id -> {
+            Subscriber subscriber = opened.get();
+            if (subscriber != null) {
+                subscriber.complete();
+            }
+        });
+        try {
+            Subscriber subscriber = opening.open(new ResponseSink(response), loop, () -> vertx.cancelTimer(expiry));
+            opened.set(subscriber);
+            response.closeHandler(ignored -> subscriber.closed());
+            response.exceptionHandler(ignored -> subscriber.closed());
+            if (response.closed()) {
+                subscriber.closed();
+            }
+        } catch (RuntimeException e) {
+            vertx.cancelTimer(expiry);
+            refuse(context, e);
+        }
+    }
+
+    private static void refuse(RoutingContext context, Throwable failure) {
+        HttpServerResponse response = context.response();
+        if (response.closed() || response.headWritten()) {
+            return;
+        }
+        if (failure instanceof ProblemException problem) {
+            RouteProblems.send(response, problem);
+        } else if (failure instanceof io.chorus.common.error.StorageException) {
+            LOG.error("storage failure: " + failure.getMessage(), failure);
+            RouteProblems.send(response, ProblemException.unavailable(
+                    "storage is unavailable; nothing was changed, retry later", 1));
+        } else {
+            LOG.error("cannot open a stream", failure);
+            RouteProblems.send(response, 500, "Internal error", "the server failed; the failure is logged");
+        }
+    }
+
+    private static ProblemException unauthorized() {
+        return new ProblemException(401, "Unauthorized", "a valid, unexpired bearer token is required");
+    }
+
+    /**
+     * Browsers' EventSource cannot set headers, so streams accept ?access_token= (RFC 6750); an
+     * explicit header wins. Moved into the header before the lazy authentication reads it.
+     */
+    private static void promoteAccessToken(RoutingContext context) {
+        if (context.request().headers().contains(HttpHeaders.AUTHORIZATION)) {
+            return;
+        }
+        String token = context.request().getParam("access_token");
+        if (token != null && !token.isBlank()) {
+            context.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
+        }
+    }
+
+    private static String lastEventId(RoutingContext context) {
+        String header = context.request().getHeader("Last-Event-ID");
+        String id = header != null && !header.isBlank() ? header : context.request().getParam("lastEventId");
+        return id == null || id.isBlank() ? null : id;
+    }
+
+    /**
+     * How long the caller's token has left. The verifier accepts a token for a little while past
+     * its expiry (clock skew between machines); a stream does not: it would only end at once.
+     */
+    private static long tokenLifeLeftMillis(JsonWebToken token) {
+        long secondsLeft = token.getExpirationTime() - Instant.now().getEpochSecond();
+        if (secondsLeft <= 0) {
+            throw ProblemException.unauthorized("the access token has expired; log in again and resume");
+        }
+        return secondsLeft * 1000;
+    }
+
+    /** A stream's HTTP response, written from its event loop. */
+    private static final class ResponseSink implements StreamSink {
+
+        private final HttpServerResponse response;
+
+        ResponseSink(HttpServerResponse response) {
+            this.response = response;
+        }
+
+        @Override
+        public void open(Buffer first) {
+            response.setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            if (first != null) {
+                response.write(first, null);
+            } else {
+                response.writeHead();
+            }
+        }
+
+        @Override
+        public void write(Buffer frame) {
+            if (!response.closed()) {
+                response.write(frame, null);
+            }
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return response.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable then) {
+            response.drainHandler(ignored -> then.run());
+        }
+
+        @Override
+        public void end() {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+        }
+    }
+}
