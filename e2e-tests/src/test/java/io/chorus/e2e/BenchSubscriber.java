@@ -31,6 +31,7 @@ final class BenchSubscriber implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean cutOff;
     private volatile InputStream body;
+    private final Runnable settled;
 
     /**
      * @param connected counted down on the first comment: the server has registered the stream
@@ -38,6 +39,13 @@ final class BenchSubscriber implements AutoCloseable {
      */
     BenchSubscriber(HttpClient http, HttpRequest request, int messages, CountDownLatch connected,
                     CountDownLatch finished) {
+        this(http, request, messages, connected, finished, () -> { });
+    }
+
+    /** @param settled runs once, when the stream connected or ended before it did (refused) */
+    BenchSubscriber(HttpClient http, HttpRequest request, int messages, CountDownLatch connected,
+                    CountDownLatch finished, Runnable settled) {
+        this.settled = settled;
         this.latency = new long[messages];
         Arrays.fill(latency, -1);
         this.connected = connected;
@@ -64,6 +72,7 @@ final class BenchSubscriber implements AutoCloseable {
                     if (!heard) {
                         heard = true;
                         connected.countDown();
+                        settled.run();
                     }
                 } else if (line.startsWith("data:")) {
                     received(line, System.nanoTime());
@@ -73,6 +82,9 @@ final class BenchSubscriber implements AutoCloseable {
             // The stream ended: closed by us at the end, or cut off by the server (counted as incomplete).
         } finally {
             cutOff = !closing;
+            if (!heard) {
+                settled.run();
+            }
             finish();
         }
     }

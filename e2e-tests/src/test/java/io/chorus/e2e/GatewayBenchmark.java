@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,12 +44,37 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayBenchmark {
 
-    private static final List<Integer> POSTERS = integers("bench.posters", "1,8,32");
-    private static final int POSTS = Integer.getInteger("bench.posts", 3000);
-    private static final List<Integer> SUBSCRIBERS = integers("bench.subscribers", "100,1000");
-    private static final int MESSAGES = Integer.getInteger("bench.messages", 500);
-    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "50"));
-    private static final boolean WITH_NCHAN = Boolean.parseBoolean(System.getProperty("bench.nchan", "true"));
+    /** How much a run does. */
+    record Sizes(List<Integer> posters, int posts, List<Integer> subscribers, int messages, double rate,
+                 boolean nchan, int warmupPosts, int warmupSubscribers, int idleStreams) {
+
+        /** bin/bench's run: -Dbench.*=... or the defaults of docs/performance.md. */
+        static Sizes fromProperties() {
+            return new Sizes(integers("bench.posters", "1,8,32"), Integer.getInteger("bench.posts", 3000),
+                    integers("bench.subscribers", "100,1000"), Integer.getInteger("bench.messages", 500),
+                    Double.parseDouble(System.getProperty("bench.rate", "50")),
+                    Boolean.parseBoolean(System.getProperty("bench.nchan", "true")), 1000, 50,
+                    Integer.getInteger("bench.idle", 20000));
+        }
+
+        /** A few seconds of every step, for the test command: it proves the benchmark runs and counts. */
+        static Sizes smoke() {
+            return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200);
+        }
+    }
+
+    /** What a run measured, and its report. */
+    record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, boolean withNchan,
+                   String report) {
+    }
+
+    /**
+     * Scenario (c): streams opened and left idle. {@code held} counts those connected; the rest
+     * were refused (Chorus: 503 past its capacity) or failed.
+     */
+    record Idle(String target, int streams, int held, double connectSeconds, Memory before, Memory connected,
+                double idleCpuPerSecond) {
+    }
 
     private static final Duration SETTLE = Duration.ofSeconds(60);
 
@@ -55,8 +82,10 @@ class GatewayBenchmark {
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient posting = client();
     // Several clients for the streams: each JDK HttpClient reads all its connections on one
-    // selector thread, which would otherwise be the bottleneck at a thousand streams.
-    private final List<HttpClient> streaming = IntStream.range(0, 4).mapToObj(i -> client()).toList();
+    // selector thread, which would otherwise be the bottleneck at a thousand streams. Each binds
+    // its own source address in 127.0.0.0/8, so tens of thousands of streams do not run out of
+    // one address's ephemeral ports.
+    private final List<HttpClient> streaming = IntStream.range(0, 4).mapToObj(i -> client(2 + i)).toList();
 
     /** A server under test, as the benchmark sees it: where to post, where to listen. */
     interface Target {
@@ -88,15 +117,30 @@ class GatewayBenchmark {
 
     @Test
     void measure() throws Exception {
-        int maxPosters = POSTERS.stream().max(Integer::compare).orElse(1);
-        int maxSubscribers = SUBSCRIBERS.stream().max(Integer::compare).orElse(1);
+        Results results = run(Sizes.fromProperties());
+        System.out.println(results.report());
+        Path latest = root.resolve("e2e-tests/target/bench/results.md");
+        Files.createDirectories(latest.getParent());
+        Files.writeString(latest, results.report());
+        // One file per run, kept: bench/results/ is the benchmark's history.
+        Path kept = root.resolve("bench/results/" + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'")
+                .withZone(ZoneOffset.UTC).format(Instant.now()) + ".md");
+        Files.createDirectories(kept.getParent());
+        Files.writeString(kept, results.report());
+        log("written to " + latest + " and " + kept);
+    }
+
+    Results run(Sizes sizes) throws Exception {
+        int maxPosters = sizes.posters().stream().max(Integer::compare).orElse(1);
+        int maxSubscribers = sizes.subscribers().stream().max(Integer::compare).orElse(1);
         List<Throughput> throughputs = new ArrayList<>();
         List<Fanout> fanouts = new ArrayList<>();
+        List<Idle> idles = new ArrayList<>();
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
         try (ChorusCluster cluster = ChorusCluster.start(1, ChorusCluster.PER_USER_LIMITS_OFF)) {
             Chorus chorus = new Chorus(cluster, maxPosters, maxSubscribers);
-            if (WITH_NCHAN && NchanServer.installed()) {
+            if (sizes.nchan() && NchanServer.installed()) {
                 nchan = NchanServer.start(root.resolve("bench/nchan.conf"));
             }
             List<Target> postTargets = new ArrayList<>(List.of(chorus.group("bench-posts", maxPosters, 0)));
@@ -104,32 +148,42 @@ class GatewayBenchmark {
                 postTargets.add(nchanTarget(nchan, "benchposts"));
             }
 
-            int warmSubscribers = Math.min(50, maxSubscribers);
-            log("warming up (JIT, connection pools): 1000 posts and a " + warmSubscribers
+            int warmSubscribers = Math.min(sizes.warmupSubscribers(), maxSubscribers);
+            log("warming up (JIT, connection pools): " + sizes.warmupPosts() + " posts and a " + warmSubscribers
                     + "-subscriber fan-out per target");
             for (Target target : postTargets) {
-                throughput(target, Math.min(8, maxPosters), 1000);
+                throughput(target, Math.min(8, maxPosters), sizes.warmupPosts());
             }
             fanout(chorus.group("bench-warmup", 1, warmSubscribers), warmSubscribers, 200, 100, false);
             if (nchan != null) {
                 fanout(nchanTarget(nchan, "warmup"), warmSubscribers, 200, 100, false);
             }
 
-            for (int posters : POSTERS) {
+            for (int posters : sizes.posters()) {
                 for (Target target : postTargets) {
-                    log("posts: " + target.name() + ", " + posters + " posters, " + POSTS + " posts");
-                    throughputs.add(throughput(target, posters, POSTS));
+                    log("posts: " + target.name() + ", " + posters + " posters, " + sizes.posts() + " posts");
+                    throughputs.add(throughput(target, posters, sizes.posts()));
                 }
             }
-            for (int subscribers : SUBSCRIBERS) {
+            for (int subscribers : sizes.subscribers()) {
                 List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-fanout-" + subscribers, 1, subscribers)));
                 if (nchan != null) {
                     targets.add(nchanTarget(nchan, "fanout" + subscribers));
                 }
                 for (Target target : targets) {
-                    log("fan-out: " + target.name() + ", " + subscribers + " subscribers, " + MESSAGES + " messages at "
-                            + RATE + "/s");
-                    fanouts.add(fanout(target, subscribers, MESSAGES, RATE, true));
+                    log("fan-out: " + target.name() + ", " + subscribers + " subscribers, " + sizes.messages()
+                            + " messages at " + sizes.rate() + "/s");
+                    fanouts.add(fanout(target, subscribers, sizes.messages(), sizes.rate(), true));
+                }
+            }
+            if (sizes.idleStreams() > 0) {
+                List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-idle", 1, maxSubscribers)));
+                if (nchan != null) {
+                    targets.add(nchanTarget(nchan, "idle"));
+                }
+                for (Target target : targets) {
+                    log("idle streams: " + target.name() + ", " + sizes.idleStreams());
+                    idles.add(idle(target, sizes.idleStreams()));
                 }
             }
         } finally {
@@ -140,12 +194,8 @@ class GatewayBenchmark {
             streaming.forEach(HttpClient::close);
             virtualThreads.close();
         }
-        String report = report(throughputs, fanouts, nchan != null);
-        System.out.println(report);
-        Path results = root.resolve("e2e-tests/target/bench/results.md");
-        Files.createDirectories(results.getParent());
-        Files.writeString(results, report);
-        log("written to " + results);
+        return new Results(throughputs, fanouts, idles, nchan != null,
+                report(sizes, throughputs, fanouts, idles, nchan != null));
     }
 
     /** Closed loop: each poster posts, waits for the answer, posts again, until `posts` are done. */
@@ -253,6 +303,50 @@ class GatewayBenchmark {
         }
     }
 
+    private static final int IDLE_CONNECTS_IN_FLIGHT = 200;
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
+
+    /**
+     * Opens `streams` streams, at most IDLE_CONNECTS_IN_FLIGHT connecting at once (a burst of
+     * thousands would measure the listen backlog's SYN drops, not the server), holds them, then
+     * measures memory and the CPU the idle server uses. Heartbeats keep flowing meanwhile.
+     */
+    private Idle idle(Target target, int streams) throws Exception {
+        target.awaitNoSubscribers();
+        Memory before = target.memory();
+        CountDownLatch connected = new CountDownLatch(streams);
+        CountDownLatch settled = new CountDownLatch(streams);
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(IDLE_CONNECTS_IN_FLIGHT);
+        List<BenchSubscriber> open = new ArrayList<>(streams);
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < streams; i++) {
+                connecting.acquire();
+                open.add(new BenchSubscriber(streaming.get(i % streaming.size()), target.subscription(i), 0,
+                        connected, new CountDownLatch(1), () -> {
+                            connecting.release();
+                            settled.countDown();
+                        }));
+            }
+            if (!settled.await(SETTLE.toSeconds() * 2, TimeUnit.SECONDS)) {
+                throw new AssertionError(target.name() + ": " + settled.getCount() + " of " + streams
+                        + " streams neither connected nor were refused within " + SETTLE.multipliedBy(2));
+            }
+            double connectSeconds = (System.nanoTime() - start) / 1e9;
+            int held = (int) (streams - connected.getCount());
+            Memory loaded = target.memory();
+            double cpuBefore = target.cpuSeconds();
+            long windowStart = System.nanoTime();
+            // The measurement window itself, not a wait for a condition.
+            LockSupport.parkNanos(IDLE_WINDOW.toNanos());
+            double idleCpu = (target.cpuSeconds() - cpuBefore) / ((System.nanoTime() - windowStart) / 1e9);
+            return new Idle(target.name(), streams, held, connectSeconds, before, loaded, idleCpu);
+        } finally {
+            open.forEach(BenchSubscriber::close);
+            target.awaitNoSubscribers();
+        }
+    }
+
     /**
      * Chorus through its public API. Tokens are minted with the cluster's signing key rather than
      * by signing up a thousand users: user-service's bcrypt is not what is measured here.
@@ -297,7 +391,7 @@ class GatewayBenchmark {
                 public HttpRequest subscription(int subscriber) {
                     return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/events"))
                             .header("Accept", "text/event-stream")
-                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber))
+                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber % subscribers))
                             .build();
                 }
 
@@ -389,7 +483,8 @@ class GatewayBenchmark {
         }
     }
 
-    private String report(List<Throughput> throughputs, List<Fanout> fanouts, boolean withNchan) {
+    private String report(Sizes sizes, List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idles,
+                          boolean withNchan) {
         StringBuilder out = new StringBuilder();
         out.append("# Chorus benchmark results\n\n");
         out.append("- when: ").append(Instant.now()).append('\n');
@@ -398,9 +493,9 @@ class GatewayBenchmark {
         out.append("- cores: ").append(ServerCpus.describe()).append('\n');
         out.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(" (services: -Xmx256m, as ChorusCluster starts them)\n");
-        out.append("- sizes: posters ").append(POSTERS).append(", posts ").append(POSTS).append(", subscribers ")
-                .append(SUBSCRIBERS).append(", messages ").append(MESSAGES).append(" at ").append(fmt(RATE))
-                .append("/s\n");
+        out.append("- sizes: posters ").append(sizes.posters()).append(", posts ").append(sizes.posts())
+                .append(", subscribers ").append(sizes.subscribers()).append(", messages ").append(sizes.messages())
+                .append(" at ").append(fmt(sizes.rate())).append("/s\n");
         out.append("- Nchan: ").append(withNchan ? "nginx + libnginx-mod-nchan, bench/nchan.conf, worker_processes 1"
                 : "not run (install nginx and libnginx-mod-nchan, or -Dbench.nchan=false was given)").append("\n\n");
 
@@ -412,8 +507,8 @@ class GatewayBenchmark {
                     fmt(t.latency().millis(50)), fmt(t.latency().millis(95)), fmt(t.latency().millis(99))));
         }
 
-        out.append("\n## Live fan-out (one group/channel, ").append(MESSAGES).append(" messages at ")
-                .append(fmt(RATE)).append("/s; delivery = post sent → event read by a subscriber)\n\n");
+        out.append("\n## Live fan-out (one group/channel, ").append(sizes.messages()).append(" messages at ")
+                .append(fmt(sizes.rate())).append("/s; delivery = post sent → event read by a subscriber)\n\n");
         out.append("| target | subscribers | got all | duplicates | cut off | deliveries | deliveries/s | ")
                 .append("delivery p50 ms | p99 ms | max ms | post p50 ms | post p99 ms | post errors | server CPU s |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -434,6 +529,22 @@ class GatewayBenchmark {
                     kib((f.connected().rss() - f.idle().rss()) / (double) f.subscribers()),
                     heap ? mib(f.idle().heap()) : "–", heap ? mib(f.connected().heap()) : "–",
                     heap ? kib((f.connected().heap() - f.idle().heap()) / (double) f.subscribers()) : "–"));
+        }
+
+        if (!idles.isEmpty()) {
+            out.append("\n## Idle streams (opened ").append(IDLE_CONNECTS_IN_FLIGHT)
+                    .append(" at a time, then held; idle CPU over ").append(IDLE_WINDOW.toSeconds()).append(" s)\n\n");
+            out.append("| target | streams | held | connect s | connects/s | RSS per stream KiB | heap per stream KiB | ")
+                    .append("idle CPU % |\n");
+            out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Idle i : idles) {
+                boolean heap = i.before().heap() >= 0;
+                out.append(row(i.target(), i.streams(), i.held(), fmt(i.connectSeconds()),
+                        fmt(i.held() / Math.max(1e-9, i.connectSeconds())),
+                        kib((i.connected().rss() - i.before().rss()) / (double) Math.max(1, i.held())),
+                        heap ? kib((i.connected().heap() - i.before().heap()) / (double) Math.max(1, i.held())) : "–",
+                        fmt(i.idleCpuPerSecond() * 100)));
+            }
         }
         return out.toString();
     }
@@ -471,9 +582,22 @@ class GatewayBenchmark {
     }
 
     private static HttpClient client() {
+        return builder().build();
+    }
+
+    /** A client whose connections come from 127.0.0.{@code lastOctet}. */
+    private static HttpClient client(int lastOctet) {
+        try {
+            return builder().localAddress(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet})).build();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpClient.Builder builder() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .connectTimeout(Duration.ofSeconds(10));
     }
 
     private static void log(String line) {

@@ -1,0 +1,50 @@
+package io.chorus.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/bench in small: the same benchmark, a few seconds of each step, so the test command proves
+ * it still runs against Chorus and Nchan and that its counts are exact. It asserts counts, never
+ * speed (speed lives in bin/bench's figures, not in a test on a shared machine).
+ */
+class BenchSmokeIT {
+
+    @Test
+    void theBenchmarkRunsAndEverySubscriberGetsEveryMessageOnce() throws Exception {
+        GatewayBenchmark.Sizes sizes = GatewayBenchmark.Sizes.smoke();
+        GatewayBenchmark.Results results = new GatewayBenchmark().run(sizes);
+
+        int targets = results.withNchan() ? 2 : 1;
+        assertEquals(sizes.posters().size() * targets, results.throughputs().size());
+        for (GatewayBenchmark.Throughput posts : results.throughputs()) {
+            assertEquals(0, posts.errors(), posts.target() + ": every post answered 2xx");
+            assertEquals(sizes.posts(), posts.posts());
+        }
+        assertEquals(sizes.subscribers().size() * targets, results.fanouts().size());
+        for (GatewayBenchmark.Fanout fanout : results.fanouts()) {
+            String target = fanout.target() + " with " + fanout.subscribers() + " subscribers";
+            assertEquals(fanout.subscribers(), fanout.complete(), target + ": every subscriber got every message");
+            assertEquals((long) fanout.subscribers() * fanout.messages(), fanout.deliveries(), target);
+            assertEquals(0, fanout.duplicates(), target + ": no message twice");
+            assertEquals(0, fanout.cutOff(), target + ": no stream cut off");
+            assertEquals(0, fanout.postErrors(), target);
+            assertTrue(fanout.delivery().millis(50) > 0, target + ": latencies were measured");
+        }
+        assertEquals(targets, results.idle().size());
+        for (GatewayBenchmark.Idle idle : results.idle()) {
+            assertEquals(sizes.idleStreams(), idle.held(), idle.target() + ": every idle stream connected and was held");
+        }
+        System.out.println(results.report());
+        assertTrue(results.report().contains("| Chorus | " + sizes.subscribers().getFirst() + " | "),
+                "the report has Chorus' fan-out row:\n" + results.report());
+        if (NchanServer.installed()) {
+            assertTrue(results.withNchan(), "Nchan is installed, so it is measured beside Chorus");
+        } else {
+            assertFalse(results.report().contains("| Nchan |"));
+        }
+    }
+}
