@@ -18,8 +18,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +56,7 @@ class GatewayBenchmark {
                     integers("bench.subscribers", "100,1000"), Integer.getInteger("bench.messages", 500),
                     Double.parseDouble(System.getProperty("bench.rate", "50")),
                     Boolean.parseBoolean(System.getProperty("bench.nchan", "true")), 1000, 50,
-                    Integer.getInteger("bench.idle", 20000));
+                    Integer.getInteger("bench.idle", 15000));
         }
 
         /** A few seconds of every step, for the test command: it proves the benchmark runs and counts. */
@@ -138,7 +140,11 @@ class GatewayBenchmark {
         List<Idle> idles = new ArrayList<>();
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
-        try (ChorusCluster cluster = ChorusCluster.start(1, ChorusCluster.PER_USER_LIMITS_OFF)) {
+        // Heartbeats at the production default (15 s), as Nchan's pings (bench/nchan.conf): the
+        // tests' 1 s would make idle streams cost a write per second each.
+        Map<String, String> environment = new HashMap<>(ChorusCluster.PER_USER_LIMITS_OFF);
+        environment.put("GATEWAY_STREAM_HEARTBEAT", "15s");
+        try (ChorusCluster cluster = ChorusCluster.start(1, environment)) {
             Chorus chorus = new Chorus(cluster, maxPosters, maxSubscribers);
             if (sizes.nchan() && NchanServer.installed()) {
                 nchan = NchanServer.start(root.resolve("bench/nchan.conf"));
@@ -334,6 +340,8 @@ class GatewayBenchmark {
             }
             double connectSeconds = (System.nanoTime() - start) / 1e9;
             int held = (int) (streams - connected.getCount());
+            log(target.name() + ": " + held + " of " + streams + " held after " + fmt(connectSeconds) + " s; this client has "
+                    + openDescriptors() + " file descriptors open");
             Memory loaded = target.memory();
             double cpuBefore = target.cpuSeconds();
             long windowStart = System.nanoTime();
@@ -472,6 +480,14 @@ class GatewayBenchmark {
                 return nchan.cpuSeconds();
             }
         };
+    }
+
+    private static long openDescriptors() {
+        try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+            return open.count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
     }
 
     /** Every CPU of the machine, not only those this (possibly pinned) JVM may use. */

@@ -65,7 +65,9 @@ final class ProcessMemory {
 
     private static String jcmd(long pid, String command) {
         // The services run on this JVM's java (ChorusCluster), so its jcmd speaks their protocol.
-        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        // (java.home, not ProcessHandle's command line: /proc may not answer that with every
+        // descriptor in use by thousands of benchmark streams.)
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command)
                     .redirectErrorStream(true).start();

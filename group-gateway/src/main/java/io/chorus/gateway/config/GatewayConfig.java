@@ -54,8 +54,12 @@ public interface GatewayConfig {
          */
         Optional<Integer> capacity();
 
-        /** Heap set aside per stream when the capacity is derived (an idle stream takes about 25 KiB). */
-        @WithDefault("64K")
+        /**
+         * Heap set aside per stream when the capacity is derived. An idle stream takes about 7 KiB
+         * (docs/performance.md); the rest is room for what streams queue and the gateway's own work.
+         * With the run command's 256 MiB heap this holds 20,000 streams.
+         */
+        @WithDefault("12K")
         MemorySize heapPerStream();
 
         /** Streams one user may hold on this gateway (429 past it); off with CHORUS_LIMITS=off. */

@@ -29,6 +29,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.config.Config;
@@ -123,12 +125,28 @@ public class GatewayProducers {
     @Produces
     @Singleton
     StreamAdmission streamAdmission(GatewayConfig config, LimitsSwitch limits, MeterRegistry registry) {
-        int capacity = config.stream().capacity().orElseGet(() -> (int) Math.max(100,
-                Runtime.getRuntime().maxMemory() / config.stream().heapPerStream().asLongValue()));
+        int capacity = config.stream().capacity().orElseGet(() -> derivedCapacity(config.stream().heapPerStream().asLongValue()));
         StreamAdmission admission = new StreamAdmission(capacity, limits.perUserLimits() ? config.stream().perUser() : 0);
         registry.gauge("chorus.stream.capacity", admission, StreamAdmission::capacity);
         registry.gauge("chorus.stream.open", admission, StreamAdmission::open);
         return admission;
+    }
+
+    /** File descriptors kept for everything but streams: jars, the database pool, the bus, upstream calls. */
+    private static final long DESCRIPTORS_KEPT = 1000;
+
+    /**
+     * As many streams as the heap holds at {@code heapPerStream} each, and never more than the
+     * process may open sockets for (a stream is one): past either, 503 rather than an
+     * OutOfMemoryError or connections the kernel can no longer accept.
+     */
+    static int derivedCapacity(long heapPerStream) {
+        long byHeap = Runtime.getRuntime().maxMemory() / heapPerStream;
+        long byDescriptors = Long.MAX_VALUE;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            byDescriptors = unix.getMaxFileDescriptorCount() - DESCRIPTORS_KEPT;
+        }
+        return (int) Math.max(100, Math.min(Integer.MAX_VALUE, Math.min(byHeap, byDescriptors)));
     }
 
     @Produces

@@ -88,6 +88,10 @@ public class StreamRoutes {
             }
             long lifeLeftMillis = tokenLifeLeftMillis(token);
             String user = token.getName();
+            // The stream needs the name and the expiry only: the parsed token (its claims, the raw
+            // JWT) would otherwise stay referenced by the request for the stream's whole life.
+            context.clearUser();
+            context.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
             boolean self = Boolean.parseBoolean(context.request().getParam("self"));
             String lastEventId = lastEventId(context);
             if (!groupStream) {
