@@ -24,22 +24,35 @@ class BenchSmokeIT {
             assertEquals(0, posts.errors(), posts.target() + ": every post answered 2xx");
             assertEquals(sizes.posts(), posts.posts());
         }
-        assertEquals(sizes.subscribers().size() * targets, results.fanouts().size());
+        // (a) per subscriber count, (b) the groups, (e) the slow consumers; each for every target.
+        assertEquals((sizes.subscribers().size() + 2) * targets, results.fanouts().size());
         for (GatewayBenchmark.Fanout fanout : results.fanouts()) {
             String target = fanout.target() + " with " + fanout.subscribers() + " subscribers";
-            assertEquals(fanout.subscribers(), fanout.complete(), target + ": every subscriber got every message");
-            assertEquals((long) fanout.subscribers() * fanout.messages(), fanout.deliveries(), target);
+            assertEquals(fanout.reading(), fanout.complete(), target + ": every reading subscriber got every message");
+            assertEquals((long) fanout.reading() * fanout.messages(), fanout.deliveries(), target);
             assertEquals(0, fanout.duplicates(), target + ": no message twice");
             assertEquals(0, fanout.cutOff(), target + ": no stream cut off");
             assertEquals(0, fanout.postErrors(), target);
             assertTrue(fanout.delivery().millis(50) > 0, target + ": latencies were measured");
         }
+        assertEquals(2, results.durable().size(), "durable posts over one group and over several");
+        for (GatewayBenchmark.Durable durable : results.durable()) {
+            assertEquals(0, durable.chorus().errors(), durable.groups() + " groups: every durable post answered 201");
+            assertTrue(durable.postgresRowsPerSecond() > 0, "PostgreSQL's own rate was measured");
+        }
+        GatewayBenchmark.Storm storm = results.storm();
+        assertEquals(sizes.stormStreams(), storm.complete(),
+                "after the gateway's restart every resuming stream has every message");
+        assertEquals(0, storm.duplicates(), "and none twice");
         assertEquals(targets, results.idle().size());
         for (GatewayBenchmark.Idle idle : results.idle()) {
             assertEquals(sizes.idleStreams(), idle.held(), idle.target() + ": every idle stream connected and was held");
         }
         System.out.println(results.report());
-        assertTrue(results.report().contains("| Chorus | " + sizes.subscribers().getFirst() + " | "),
+        assertTrue(results.fanouts().stream().anyMatch(f -> f.groups() == sizes.groups() && f.stalled() == 0),
+                "the groups scenario ran");
+        assertTrue(results.fanouts().stream().anyMatch(f -> f.stalled() > 0), "the slow-consumer scenario ran");
+        assertTrue(results.report().contains("| Chorus | 1 | " + sizes.subscribers().getFirst() + " | 0 | "),
                 "the report has Chorus' fan-out row:\n" + results.report());
         if (NchanServer.installed()) {
             assertTrue(results.withNchan(), "Nchan is installed, so it is measured beside Chorus");

@@ -32,6 +32,8 @@ final class BenchSubscriber implements AutoCloseable {
     private volatile boolean cutOff;
     private volatile InputStream body;
     private final Runnable settled;
+    private final boolean stalls;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
      * @param connected counted down on the first comment: the server has registered the stream
@@ -39,13 +41,17 @@ final class BenchSubscriber implements AutoCloseable {
      */
     BenchSubscriber(HttpClient http, HttpRequest request, int messages, CountDownLatch connected,
                     CountDownLatch finished) {
-        this(http, request, messages, connected, finished, () -> { });
+        this(http, request, messages, connected, finished, () -> { }, false);
     }
 
-    /** @param settled runs once, when the stream connected or ended before it did (refused) */
+    /**
+     * @param settled runs once, when the stream connected or ended before it did (refused)
+     * @param stalls  stops reading once connected, as a client that hangs (its TCP window fills)
+     */
     BenchSubscriber(HttpClient http, HttpRequest request, int messages, CountDownLatch connected,
-                    CountDownLatch finished, Runnable settled) {
+                    CountDownLatch finished, Runnable settled, boolean stalls) {
         this.settled = settled;
+        this.stalls = stalls;
         this.latency = new long[messages];
         Arrays.fill(latency, -1);
         this.connected = connected;
@@ -73,6 +79,11 @@ final class BenchSubscriber implements AutoCloseable {
                         heard = true;
                         connected.countDown();
                         settled.run();
+                        if (stalls) {
+                            // Reads nothing more until the benchmark closes it.
+                            closed.await();
+                            return;
+                        }
                     }
                 } else if (line.startsWith("data:")) {
                     received(line, System.nanoTime());
@@ -153,6 +164,7 @@ final class BenchSubscriber implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        closed.countDown();
         try {
             InputStream stream = body;
             if (stream != null) {

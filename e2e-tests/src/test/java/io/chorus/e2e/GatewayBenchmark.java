@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,9 @@ class GatewayBenchmark {
 
     /** How much a run does. */
     record Sizes(List<Integer> posters, int posts, List<Integer> subscribers, int messages, double rate,
-                 boolean nchan, int warmupPosts, int warmupSubscribers, int idleStreams) {
+                 boolean nchan, int warmupPosts, int warmupSubscribers, int idleStreams, int groups,
+                 int groupSubscribers, int groupMessages, double groupRate, int stalledPercent, int durablePosters,
+                 int durableGroups, int stormStreams, int stormMessages) {
 
         /** bin/bench's run: -Dbench.*=... or the defaults of docs/performance.md. */
         static Sizes fromProperties() {
@@ -56,18 +59,39 @@ class GatewayBenchmark {
                     integers("bench.subscribers", "100,1000"), Integer.getInteger("bench.messages", 500),
                     Double.parseDouble(System.getProperty("bench.rate", "50")),
                     Boolean.parseBoolean(System.getProperty("bench.nchan", "true")), 1000, 50,
-                    Integer.getInteger("bench.idle", 15000));
+                    Integer.getInteger("bench.idle", 15000), Integer.getInteger("bench.groups", 100),
+                    Integer.getInteger("bench.group-subscribers", 100), Integer.getInteger("bench.group-messages", 20),
+                    Double.parseDouble(System.getProperty("bench.group-rate", "100")),
+                    Integer.getInteger("bench.stalled-percent", 10), Integer.getInteger("bench.durable-posters", 64),
+                    Integer.getInteger("bench.durable-groups", 100), Integer.getInteger("bench.storm", 10000),
+                    Integer.getInteger("bench.storm-messages", 20));
         }
 
         /** A few seconds of every step, for the test command: it proves the benchmark runs and counts. */
         static Sizes smoke() {
-            return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200);
+            return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200, 3, 5, 5, 50, 10, 4, 3, 20, 10);
         }
     }
 
     /** What a run measured, and its report. */
-    record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, boolean withNchan,
-                   String report) {
+    record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, List<Durable> durable,
+                   Storm storm, boolean withNchan, String report) {
+    }
+
+    /**
+     * Scenario (f): `streams` resuming streams on one group, the gateway restarted under them;
+     * half the messages before, half posted as soon as it is back, while they reconnect.
+     */
+    record Storm(int streams, double restartSeconds, double allLiveSeconds, int messages, int complete,
+                 int duplicates) {
+    }
+
+    /**
+     * Scenario (d): Chorus' durable posts over `groups` groups, and PostgreSQL inserting the same
+     * number of rows of the group log's shape itself, in batches as large as the posters
+     * (what group commit gets at best), one committed transaction each, in the same run.
+     */
+    record Durable(int posters, int groups, Throughput chorus, double postgresRowsPerSecond) {
     }
 
     /**
@@ -97,6 +121,14 @@ class GatewayBenchmark {
 
         HttpRequest subscription(int subscriber);
 
+        /** The subscription resuming from an event id (null: from now). */
+        default HttpRequest subscription(int subscriber, String lastEventId) {
+            if (lastEventId == null) {
+                return subscription(subscriber);
+            }
+            throw new UnsupportedOperationException(name() + " streams are not resumed by this benchmark");
+        }
+
         void awaitNoSubscribers();
 
         /** Memory now; heap is -1 where there is no JVM. */
@@ -112,9 +144,19 @@ class GatewayBenchmark {
     record Throughput(String target, int posters, int posts, int errors, double perSecond, Latencies latency) {
     }
 
-    record Fanout(String target, int subscribers, int messages, int complete, int duplicates, int cutOff,
-                  long deliveries, double deliveriesPerSecond, Latencies delivery, Latencies post, int postErrors,
-                  double cpuSeconds, Memory idle, Memory connected) {
+    /**
+     * One fan-out run over {@code groups} groups (channels) of {@code subscribers / groups} streams
+     * each. {@code stalled} of them stop reading once connected (scenario e): they are left out of
+     * {@code complete}, {@code deliveries} and the latencies, which are the others'.
+     */
+    record Fanout(String target, int groups, int subscribers, int stalled, int messages, int complete, int duplicates,
+                  int cutOff, long deliveries, double deliveriesPerSecond, Latencies delivery, Latencies post,
+                  int postErrors, double cpuSeconds, Memory idle, Memory connected, Memory after) {
+
+        /** Streams expected to get every message. */
+        int reading() {
+            return subscribers - stalled;
+        }
     }
 
     @Test
@@ -138,6 +180,8 @@ class GatewayBenchmark {
         List<Throughput> throughputs = new ArrayList<>();
         List<Fanout> fanouts = new ArrayList<>();
         List<Idle> idles = new ArrayList<>();
+        List<Durable> durables = new ArrayList<>();
+        Storm storm = null;
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
         // Heartbeats at the production default (15 s), as Nchan's pings (bench/nchan.conf): the
@@ -182,6 +226,44 @@ class GatewayBenchmark {
                     fanouts.add(fanout(target, subscribers, sizes.messages(), sizes.rate(), true));
                 }
             }
+            if (sizes.groups() > 0) {
+                List<List<Target>> scenarios = new ArrayList<>(List.of(chorus.groups("bench-groups",
+                        sizes.groups(), sizes.groupSubscribers())));
+                if (nchan != null) {
+                    NchanServer server = nchan;
+                    scenarios.add(IntStream.range(0, sizes.groups()).mapToObj(g -> nchanTarget(server, "groups" + g)).toList());
+                }
+                for (List<Target> groups : scenarios) {
+                    log("groups: " + groups.getFirst().name() + ", " + groups.size() + " × " + sizes.groupSubscribers()
+                            + " subscribers, " + sizes.groupMessages() + " messages each at " + sizes.groupRate() + "/s in all");
+                    fanouts.add(fanout(groups, sizes.groupSubscribers(), sizes.groupMessages(), sizes.groupRate(), false, 0));
+                }
+            }
+            if (sizes.durablePosters() > 0) {
+                Chorus durableChorus = new Chorus(cluster, sizes.durablePosters(), 0);
+                for (int groups : new LinkedHashSet<>(List.of(1, sizes.durableGroups()))) {
+                    List<Target> targets = durableChorus.postingGroups("bench-durable-" + groups, groups);
+                    log("durable posts: " + sizes.durablePosters() + " posters over " + groups + " groups, "
+                            + sizes.posts() + " posts; then PostgreSQL inserting as many rows");
+                    Throughput chorusPosts = throughput(targets, sizes.durablePosters(), sizes.posts());
+                    double postgres = postgresBatchedInserts(cluster.database("history-service"), sizes.posts(),
+                            sizes.durablePosters(), groups);
+                    durables.add(new Durable(sizes.durablePosters(), groups, chorusPosts, postgres));
+                }
+            }
+            int slowSubscribers = sizes.subscribers().getLast();
+            int stalledEach = slowSubscribers * sizes.stalledPercent() / 100;
+            if (stalledEach > 0) {
+                List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-slow", 1, slowSubscribers)));
+                if (nchan != null) {
+                    targets.add(nchanTarget(nchan, "slow"));
+                }
+                for (Target target : targets) {
+                    log("slow consumers: " + target.name() + ", " + stalledEach + " of " + slowSubscribers
+                            + " subscribers stop reading");
+                    fanouts.add(fanout(List.of(target), slowSubscribers, sizes.messages(), sizes.rate(), true, stalledEach));
+                }
+            }
             if (sizes.idleStreams() > 0) {
                 List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-idle", 1, maxSubscribers)));
                 if (nchan != null) {
@@ -192,6 +274,11 @@ class GatewayBenchmark {
                     idles.add(idle(target, sizes.idleStreams()));
                 }
             }
+            if (sizes.stormStreams() > 0) {
+                log("reconnect storm: " + sizes.stormStreams() + " streams resuming after a gateway restart");
+                storm = storm(cluster, chorus.group("bench-storm", 1, maxSubscribers), sizes.stormStreams(),
+                        sizes.stormMessages());
+            }
         } finally {
             if (nchan != null) {
                 nchan.close();
@@ -200,12 +287,18 @@ class GatewayBenchmark {
             streaming.forEach(HttpClient::close);
             virtualThreads.close();
         }
-        return new Results(throughputs, fanouts, idles, nchan != null,
-                report(sizes, throughputs, fanouts, idles, nchan != null));
+        return new Results(throughputs, fanouts, idles, durables, storm, nchan != null,
+                report(sizes, throughputs, fanouts, idles, durables, storm, nchan != null));
     }
 
     /** Closed loop: each poster posts, waits for the answer, posts again, until `posts` are done. */
     private Throughput throughput(Target target, int posters, int posts) throws Exception {
+        return throughput(List.of(target), posters, posts);
+    }
+
+    /** Closed loop over several targets: post number n goes to target n mod targets. */
+    private Throughput throughput(List<Target> targets, int posters, int posts) throws Exception {
+        Target target = targets.getFirst();
         Latencies latency = new Latencies(posts);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
@@ -218,7 +311,8 @@ class GatewayBenchmark {
                 while ((seq = next.getAndIncrement()) < posts) {
                     long sent = System.nanoTime();
                     try {
-                        int status = posting.send(target.publication(poster, BenchSubscriber.marker(seq, sent)),
+                        int status = posting.send(targets.get(seq % targets.size())
+                                        .publication(poster, BenchSubscriber.marker(seq, sent)),
                                 HttpResponse.BodyHandlers.discarding()).statusCode();
                         latency.add(System.nanoTime() - sent);
                         if (status / 100 != 2) {
@@ -238,61 +332,86 @@ class GatewayBenchmark {
         return new Throughput(target.name(), posters, posts, errors.get(), posts / seconds, latency);
     }
 
-    /**
-     * Opens `subscribers` streams, posts `messages` at a steady `rate` (open loop: a slow answer does
-     * not delay the next post), and waits until every stream has every message or has ended.
-     */
+    /** One group, everyone reading. */
     private Fanout fanout(Target target, int subscribers, int messages, double rate, boolean measureMemory)
             throws Exception {
-        target.awaitNoSubscribers();
-        Memory idle = measureMemory ? target.memory() : null;
+        return fanout(List.of(target), subscribers, messages, rate, measureMemory, 0);
+    }
+
+    /**
+     * Opens `subscribersEach` streams on each target (a group, a channel), posts `messages` to each
+     * target at a steady `rate` in all (open loop: a slow answer does not delay the next post;
+     * targets in turn), and waits until every reading stream has every message of its group or
+     * has ended. The first `stalledEach` streams of each target stop reading once connected.
+     */
+    private Fanout fanout(List<Target> targets, int subscribersEach, int messages, double rate, boolean measureMemory,
+                          int stalledEach) throws Exception {
+        Target first = targets.getFirst();
+        int subscribers = targets.size() * subscribersEach;
+        int stalled = targets.size() * stalledEach;
+        first.awaitNoSubscribers();
+        Memory idle = measureMemory ? first.memory() : null;
         CountDownLatch connected = new CountDownLatch(subscribers);
-        CountDownLatch finished = new CountDownLatch(subscribers);
+        CountDownLatch finished = new CountDownLatch(subscribers - stalled);
         List<BenchSubscriber> streams = new ArrayList<>(subscribers);
+        List<BenchSubscriber> reading = new ArrayList<>(subscribers);
         try {
-            for (int i = 0; i < subscribers; i++) {
-                streams.add(new BenchSubscriber(streaming.get(i % streaming.size()), target.subscription(i), messages,
-                        connected, finished));
+            int opened = 0;
+            for (Target target : targets) {
+                for (int i = 0; i < subscribersEach; i++) {
+                    boolean stalls = i < stalledEach;
+                    BenchSubscriber stream = new BenchSubscriber(streaming.get(opened++ % streaming.size()),
+                            target.subscription(i), messages, connected, stalls ? new CountDownLatch(1) : finished,
+                            () -> { }, stalls);
+                    streams.add(stream);
+                    if (!stalls) {
+                        reading.add(stream);
+                    }
+                }
             }
             if (!connected.await(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError(target.name() + ": only " + (subscribers - connected.getCount()) + " of "
+                throw new AssertionError(first.name() + ": only " + (subscribers - connected.getCount()) + " of "
                         + subscribers + " streams connected within " + SETTLE);
             }
-            Memory loaded = measureMemory ? target.memory() : null;
+            Memory loaded = measureMemory ? first.memory() : null;
 
-            Latencies post = new Latencies(messages);
+            int total = messages * targets.size();
+            Latencies post = new Latencies(total);
             AtomicInteger postErrors = new AtomicInteger();
-            List<CompletableFuture<?>> posts = new ArrayList<>(messages);
+            List<CompletableFuture<?>> posts = new ArrayList<>(total);
             long period = (long) (1e9 / rate);
-            double cpuBefore = target.cpuSeconds();
+            double cpuBefore = first.cpuSeconds();
             long start = System.nanoTime();
             for (int seq = 0; seq < messages; seq++) {
-                long due = start + seq * period;
-                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                    LockSupport.parkNanos(wait);
+                for (int t = 0; t < targets.size(); t++) {
+                    long due = start + ((long) seq * targets.size() + t) * period;
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    long sent = System.nanoTime();
+                    posts.add(posting.sendAsync(targets.get(t).publication(0, BenchSubscriber.marker(seq, sent)),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .whenComplete((response, failure) -> {
+                                post.add(System.nanoTime() - sent);
+                                if (failure != null || response.statusCode() / 100 != 2) {
+                                    postErrors.incrementAndGet();
+                                }
+                            }));
                 }
-                long sent = System.nanoTime();
-                posts.add(posting.sendAsync(target.publication(0, BenchSubscriber.marker(seq, sent)),
-                                HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((response, failure) -> {
-                            post.add(System.nanoTime() - sent);
-                            if (failure != null || response.statusCode() / 100 != 2) {
-                                postErrors.incrementAndGet();
-                            }
-                        }));
             }
             CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new))
                     .exceptionally(failure -> null).get(SETTLE.toSeconds(), TimeUnit.SECONDS);
             finished.await(SETTLE.toSeconds(), TimeUnit.SECONDS);
-            double cpu = target.cpuSeconds() - cpuBefore;
+            double cpu = first.cpuSeconds() - cpuBefore;
+            Memory after = measureMemory ? first.memory() : null;
 
-            Latencies delivery = new Latencies(subscribers * messages);
+            Latencies delivery = new Latencies(reading.size() * messages);
             long deliveries = 0;
             long lastArrival = start;
             int complete = 0;
             int duplicates = 0;
             int cutOff = 0;
-            for (BenchSubscriber stream : streams) {
+            for (BenchSubscriber stream : reading) {
                 stream.latenciesInto(delivery);
                 deliveries += stream.distinct();
                 lastArrival = Math.max(lastArrival, stream.lastArrival());
@@ -301,11 +420,105 @@ class GatewayBenchmark {
                 cutOff += stream.cutOff() ? 1 : 0;
             }
             double seconds = Math.max(1e-9, (lastArrival - start) / 1e9);
-            return new Fanout(target.name(), subscribers, messages, complete, duplicates, cutOff, deliveries,
-                    deliveries / seconds, delivery, post, postErrors.get(), cpu, idle, loaded);
+            return new Fanout(first.name(), targets.size(), subscribers, stalled, messages, complete, duplicates, cutOff,
+                    deliveries, deliveries / seconds, delivery, post, postErrors.get(), cpu, idle, loaded, after);
         } finally {
             streams.forEach(BenchSubscriber::close);
-            target.awaitNoSubscribers();
+            first.awaitNoSubscribers();
+        }
+    }
+
+    /**
+     * PostgreSQL's own rate for the rows Chorus writes: `rows` rows shaped like the group log's
+     * (a copy of history-service's table, its indexes included), `batch` to a transaction, one
+     * JDBC batch each (`reWriteBatchedInserts`), committed; on one connection, as history-service's
+     * one writer does.
+     */
+    private static double postgresBatchedInserts(String database, int rows, int batch, int groups) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                io.chorus.testing.LocalPostgres.jdbcUrl(database) + "?reWriteBatchedInserts=true",
+                io.chorus.testing.LocalPostgres.user(), io.chorus.testing.LocalPostgres.password())) {
+            try (java.sql.Statement ddl = connection.createStatement()) {
+                ddl.execute("DROP TABLE IF EXISTS bench_rows");
+                ddl.execute("CREATE TABLE bench_rows (LIKE messages INCLUDING ALL)");
+            }
+            connection.setAutoCommit(false);
+            long start = System.nanoTime();
+            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_rows "
+                    + "(id, group_name, group_key, sender, sender_key, text, sent_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
+                for (int id = 1; id <= rows; id++) {
+                    String group = "bench-durable-" + groups + "-" + (id % groups);
+                    insert.setLong(1, id);
+                    insert.setString(2, group);
+                    insert.setString(3, group);
+                    insert.setString(4, "poster" + (id % batch));
+                    insert.setString(5, "poster" + (id % batch));
+                    insert.setString(6, BenchSubscriber.marker(id, System.nanoTime()));
+                    insert.addBatch();
+                    if (id % batch == 0 || id == rows) {
+                        insert.executeBatch();
+                        connection.commit();
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            connection.setAutoCommit(true);
+            try (java.sql.Statement ddl = connection.createStatement()) {
+                ddl.execute("DROP TABLE bench_rows");
+            }
+            return rows / seconds;
+        }
+    }
+
+    /** Scenario (f); see {@link Storm}. "All live again" counts from the restarted gateway being ready. */
+    private Storm storm(ChorusCluster cluster, Target group, int streams, int messages) throws Exception {
+        group.awaitNoSubscribers();
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(IDLE_CONNECTS_IN_FLIGHT);
+        List<ResumingSubscriber> subscribers = new ArrayList<>(streams);
+        try {
+            for (int i = 0; i < streams; i++) {
+                int subscriber = i;
+                connecting.acquire();
+                AtomicInteger released = new AtomicInteger();
+                subscribers.add(new ResumingSubscriber(streaming.get(i % streaming.size()),
+                        lastEventId -> group.subscription(subscriber, lastEventId), () -> { },
+                        () -> {
+                            if (released.getAndIncrement() == 0) {
+                                connecting.release();
+                            }
+                        }));
+            }
+            await("every storm stream connected").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> subscribers.stream().allMatch(s -> s.connections() >= 1));
+            int before = messages / 2;
+            postAll(group, 0, before);
+            await("the first half delivered").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> subscribers.stream().allMatch(s -> s.hasAll(before)));
+            long restart = System.nanoTime();
+            cluster.restart("group-gateway");
+            long ready = System.nanoTime();
+            postAll(group, before, messages);
+            await("every storm stream live again").atMost(SETTLE.multipliedBy(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> subscribers.stream().allMatch(s -> s.connections() >= 2));
+            double allLive = (System.nanoTime() - ready) / 1e9;
+            await("every message delivered after the storm").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> subscribers.stream().allMatch(s -> s.hasAll(messages)));
+            int complete = (int) subscribers.stream().filter(s -> s.hasAll(messages)).count();
+            int duplicates = subscribers.stream().mapToInt(ResumingSubscriber::duplicates).sum();
+            return new Storm(streams, (ready - restart) / 1e9, allLive, messages, complete, duplicates);
+        } finally {
+            subscribers.forEach(ResumingSubscriber::close);
+        }
+    }
+
+    /** Posts messages number from..to-1 to the target, one after another, each answered 2xx. */
+    private void postAll(Target target, int from, int to) throws Exception {
+        for (int seq = from; seq < to; seq++) {
+            int status = posting.send(target.publication(0, BenchSubscriber.marker(seq, System.nanoTime())),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status / 100 != 2) {
+                throw new AssertionError("post " + seq + " answered " + status);
+            }
         }
     }
 
@@ -332,7 +545,7 @@ class GatewayBenchmark {
                         connected, new CountDownLatch(1), () -> {
                             connecting.release();
                             settled.countDown();
-                        }));
+                        }, false));
             }
             if (!settled.await(SETTLE.toSeconds() * 2, TimeUnit.SECONDS)) {
                 throw new AssertionError(target.name() + ": " + settled.getCount() + " of " + streams
@@ -374,11 +587,103 @@ class GatewayBenchmark {
             this.subscribers = IntStream.range(0, subscribers).mapToObj(i -> token(key, "listener" + i)).toList();
         }
 
+        /** `count` fresh groups with every poster a member: poster p posts to any of them. */
+        List<Target> postingGroups(String prefix, int count) throws Exception {
+            List<Target> targets = new ArrayList<>(count);
+            List<Runnable> joins = new ArrayList<>();
+            for (int g = 0; g < count; g++) {
+                String group = prefix + "-" + g;
+                targets.add(group(group, 1, 0));
+                posters.subList(1, posters.size()).forEach(token -> joins.add(() -> api.join(token, group)));
+            }
+            inParallel(joins);
+            return targets;
+        }
+
+        /** Runs the calls 32 at a time (joins go through the group log's group commit). */
+        private void inParallel(List<Runnable> calls) throws Exception {
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+            List<CompletableFuture<Void>> running = new ArrayList<>(calls.size());
+            for (Runnable call : calls) {
+                inFlight.acquire();
+                running.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        call.run();
+                    } finally {
+                        inFlight.release();
+                    }
+                }, virtualThreads));
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        }
+
+        /**
+         * `count` fresh groups of `each` listeners (group g: listeners g·each, g·each+1, ...,
+         * wrapping round), joined 32 at a time.
+         */
+        List<Target> groups(String prefix, int count, int each) throws Exception {
+            List<Target> targets = new ArrayList<>(count);
+            for (int g = 0; g < count; g++) {
+                targets.add(group(prefix + "-" + g, 1, 0));
+            }
+            List<Runnable> joins = new ArrayList<>();
+            for (int g = 0; g < count; g++) {
+                for (int j = 0; j < each; j++) {
+                    String token = subscribers.get((g * each + j) % subscribers.size());
+                    String group = prefix + "-" + g;
+                    joins.add(() -> api.join(token, group));
+                }
+            }
+            inParallel(joins);
+            List<Target> withOffsets = new ArrayList<>(count);
+            for (int g = 0; g < count; g++) {
+                withOffsets.add(offset(targets.get(g), g * each));
+            }
+            return withOffsets;
+        }
+
+        /** The same group, its subscriber i being listener i + offset. */
+        private Target offset(Target group, int offset) {
+            return new Target() {
+                @Override
+                public String name() {
+                    return group.name();
+                }
+
+                @Override
+                public HttpRequest publication(int poster, String text) {
+                    return group.publication(poster, text);
+                }
+
+                @Override
+                public HttpRequest subscription(int subscriber) {
+                    return group.subscription(subscriber + offset);
+                }
+
+                @Override
+                public void awaitNoSubscribers() {
+                    group.awaitNoSubscribers();
+                }
+
+                @Override
+                public Memory memory() {
+                    return group.memory();
+                }
+
+                @Override
+                public double cpuSeconds() {
+                    return group.cpuSeconds();
+                }
+            };
+        }
+
         /** A fresh group with the first `posters` posters and `subscribers` listeners as members. */
-        Target group(String group, int posters, int subscribers) {
+        Target group(String group, int posters, int subscribers) throws Exception {
             api.createGroup(this.posters.get(0), group);
-            this.posters.subList(1, posters).forEach(token -> api.join(token, group));
-            this.subscribers.subList(0, subscribers).forEach(token -> api.join(token, group));
+            List<Runnable> joins = new ArrayList<>();
+            this.posters.subList(1, posters).forEach(token -> joins.add(() -> api.join(token, group)));
+            this.subscribers.subList(0, subscribers).forEach(token -> joins.add(() -> api.join(token, group)));
+            inParallel(joins);
             String gateway = cluster.url("group-gateway");
             return new Target() {
                 @Override
@@ -399,8 +704,16 @@ class GatewayBenchmark {
                 public HttpRequest subscription(int subscriber) {
                     return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/events"))
                             .header("Accept", "text/event-stream")
-                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber % subscribers))
+                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber % Chorus.this.subscribers.size()))
                             .build();
+                }
+
+                @Override
+                public HttpRequest subscription(int subscriber, String lastEventId) {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/events"))
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber % Chorus.this.subscribers.size()));
+                    return (lastEventId == null ? request : request.header("Last-Event-ID", lastEventId)).build();
                 }
 
                 @Override
@@ -500,7 +813,7 @@ class GatewayBenchmark {
     }
 
     private String report(Sizes sizes, List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idles,
-                          boolean withNchan) {
+                          List<Durable> durables, Storm storm, boolean withNchan) {
         StringBuilder out = new StringBuilder();
         out.append("# Chorus benchmark results\n\n");
         out.append("- when: ").append(Instant.now()).append('\n');
@@ -523,28 +836,59 @@ class GatewayBenchmark {
                     fmt(t.latency().millis(50)), fmt(t.latency().millis(95)), fmt(t.latency().millis(99))));
         }
 
-        out.append("\n## Live fan-out (one group/channel, ").append(sizes.messages()).append(" messages at ")
-                .append(fmt(sizes.rate())).append("/s; delivery = post sent → event read by a subscriber)\n\n");
-        out.append("| target | subscribers | got all | duplicates | cut off | deliveries | deliveries/s | ")
-                .append("delivery p50 ms | p99 ms | max ms | post p50 ms | post p99 ms | post errors | server CPU s |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("\n## Live fan-out (delivery = post sent → event read by a subscriber; one group: ")
+                .append(sizes.messages()).append(" messages at ").append(fmt(sizes.rate())).append("/s; ")
+                .append(sizes.groups()).append(" groups: ").append(sizes.groupMessages()).append(" messages to each, ")
+                .append(fmt(sizes.groupRate())).append("/s in all; stalled: that many stop reading, the other columns ")
+                .append("are the others')\n\n");
+        out.append("| target | groups | subscribers | stalled | got all | duplicates | cut off | deliveries | deliveries/s | ")
+                .append("delivery p50 ms | p99 ms | p99.9 ms | max ms | post p50 ms | post p99 ms | post errors | server CPU s | ")
+                .append("CPU µs per delivery |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Fanout f : fanouts) {
-            out.append(row(f.target(), f.subscribers(), f.complete() + "/" + f.subscribers(), f.duplicates(), f.cutOff(),
-                    f.deliveries() + "/" + (long) f.subscribers() * f.messages(), fmt(f.deliveriesPerSecond()),
-                    fmt(f.delivery().millis(50)), fmt(f.delivery().millis(99)), fmt(f.delivery().millis(100)),
-                    fmt(f.post().millis(50)), fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds())));
+            out.append(row(f.target(), f.groups(), f.subscribers(), f.stalled(), f.complete() + "/" + f.reading(),
+                    f.duplicates(), f.cutOff(), f.deliveries() + "/" + (long) f.reading() * f.messages(),
+                    fmt(f.deliveriesPerSecond()), fmt(f.delivery().millis(50)), fmt(f.delivery().millis(99)),
+                    fmt(f.delivery().millis(99.9)), fmt(f.delivery().millis(100)), fmt(f.post().millis(50)),
+                    fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds()),
+                    fmt(f.cpuSeconds() * 1e6 / Math.max(1, f.deliveries()))));
         }
 
-        out.append("\n## Memory (idle vs with the subscribers connected, before posting; heap after a full GC)\n\n");
-        out.append("| target | subscribers | RSS idle MiB | RSS connected MiB | RSS per subscriber KiB | ")
-                .append("heap idle MiB | heap connected MiB | heap per subscriber KiB |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("\n## Memory (idle, with the subscribers connected before posting, and after the messages; ")
+                .append("heap after a full GC)\n\n");
+        out.append("| target | subscribers | stalled | RSS idle MiB | RSS connected MiB | RSS per subscriber KiB | ")
+                .append("heap idle MiB | heap connected MiB | heap per subscriber KiB | RSS after MiB | heap after MiB |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Fanout f : fanouts) {
+            if (f.idle() == null) {
+                continue;
+            }
             boolean heap = f.idle().heap() >= 0;
-            out.append(row(f.target(), f.subscribers(), mib(f.idle().rss()), mib(f.connected().rss()),
+            out.append(row(f.target(), f.subscribers(), f.stalled(), mib(f.idle().rss()), mib(f.connected().rss()),
                     kib((f.connected().rss() - f.idle().rss()) / (double) f.subscribers()),
                     heap ? mib(f.idle().heap()) : "–", heap ? mib(f.connected().heap()) : "–",
-                    heap ? kib((f.connected().heap() - f.idle().heap()) / (double) f.subscribers()) : "–"));
+                    heap ? kib((f.connected().heap() - f.idle().heap()) / (double) f.subscribers()) : "–",
+                    mib(f.after().rss()), heap ? mib(f.after().heap()) : "–"));
+        }
+
+        if (!durables.isEmpty()) {
+            out.append("\n## Durable posts beside PostgreSQL's own batched inserts (same rows, same run)\n\n");
+            out.append("| posters | groups | Chorus posts/s | errors | p50 ms | p99 ms | PostgreSQL rows/s | Chorus / PostgreSQL |\n");
+            out.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Durable d : durables) {
+                out.append(row(d.posters(), d.groups(), fmt(d.chorus().perSecond()), d.chorus().errors(),
+                        fmt(d.chorus().latency().millis(50)), fmt(d.chorus().latency().millis(99)),
+                        fmt(d.postgresRowsPerSecond()),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * d.chorus().perSecond() / d.postgresRowsPerSecond())));
+            }
+        }
+
+        if (storm != null) {
+            out.append("\n## Reconnect storm (Chorus; Nchan keeps messages in memory, a restart loses them)\n\n");
+            out.append("| streams | gateway restart s | all live again after s | messages | got all | duplicates |\n");
+            out.append("|---:|---:|---:|---:|---:|---:|\n");
+            out.append(row(storm.streams(), fmt(storm.restartSeconds()), fmt(storm.allLiveSeconds()), storm.messages(),
+                    storm.complete() + "/" + storm.streams(), storm.duplicates()));
         }
 
         if (!idles.isEmpty()) {

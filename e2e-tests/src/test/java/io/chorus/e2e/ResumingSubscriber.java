@@ -1,0 +1,132 @@
+package io.chorus.e2e;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A benchmark subscriber that behaves like an EventSource: when its stream ends or cannot be
+ * opened (the gateway restarting: refused, 503), it reconnects after a short random backoff with
+ * the last id it saw as Last-Event-ID, and counts every message (by the bench marker's sequence
+ * number) once. Scenario (f), the reconnect storm, runs thousands of them.
+ */
+final class ResumingSubscriber implements AutoCloseable {
+
+    private final Function<String, HttpRequest> request;
+    private final HttpClient http;
+    private final Runnable connectedAgain;
+    private final Thread reader;
+    private final BitSet seen = new BitSet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private int duplicates;
+    private volatile String lastEventId;
+    private volatile boolean closing;
+    private volatile InputStream body;
+
+    /**
+     * @param request        the stream's request, given the Last-Event-ID to resume from (null at first)
+     * @param connectedAgain runs when a connection after the first one has opened
+     */
+    ResumingSubscriber(HttpClient http, Function<String, HttpRequest> request, Runnable connectedAgain,
+                       Runnable connectedFirst) {
+        this.http = http;
+        this.request = request;
+        this.connectedAgain = connectedAgain;
+        this.reader = Thread.ofVirtual().name("bench-resuming").start(() -> follow(connectedFirst));
+    }
+
+    private void follow(Runnable connectedFirst) {
+        while (!closing) {
+            try {
+                HttpResponse<InputStream> response = http.send(request.apply(lastEventId),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                body = response.body();
+                if (response.statusCode() == 200) {
+                    read(response.body(), connectedFirst);
+                } else {
+                    response.body().close();
+                }
+            } catch (Exception e) {
+                // Refused or cut: the gateway is restarting; retry below.
+            }
+            if (!closing) {
+                try {
+                    // EventSource's reconnection delay, with jitter so a storm spreads out.
+                    Thread.sleep(250 + ThreadLocalRandom.current().nextInt(500));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void read(InputStream stream, Runnable connected) throws Exception {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        boolean heard = false;
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (line.startsWith(":") && !heard) {
+                heard = true;
+                if (connections.incrementAndGet() == 1) {
+                    connected.run();
+                } else {
+                    connectedAgain.run();
+                }
+            } else if (line.startsWith("id:")) {
+                lastEventId = line.substring(3).strip();
+            } else if (line.startsWith("data:")) {
+                int at = line.indexOf(BenchSubscriber.MARK);
+                if (at >= 0) {
+                    int seqStart = at + BenchSubscriber.MARK.length();
+                    int seq = Integer.parseInt(line, seqStart, line.indexOf('#', seqStart), 10);
+                    synchronized (this) {
+                        if (seen.get(seq)) {
+                            duplicates++;
+                        }
+                        seen.set(seq);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether every message 0..messages-1 arrived. */
+    synchronized boolean hasAll(int messages) {
+        return seen.nextClearBit(0) >= messages;
+    }
+
+    /** Connections that opened (got their first line) so far. */
+    int connections() {
+        return connections.get();
+    }
+
+    synchronized int distinct() {
+        return seen.cardinality();
+    }
+
+    synchronized int duplicates() {
+        return duplicates;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            InputStream stream = body;
+            if (stream != null) {
+                stream.close();
+            }
+        } catch (Exception e) {
+            // Best effort: the server notices the dropped connection either way.
+        }
+        reader.interrupt();
+    }
+}
