@@ -13,6 +13,7 @@ import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.MembershipProjection;
 import io.chorus.gateway.repository.GroupRepository;
 import io.chorus.gateway.stream.Fanout;
+import io.chorus.gateway.stream.GatheredReplays;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.Logs;
@@ -31,6 +32,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.config.Config;
@@ -132,6 +134,9 @@ public class GatewayProducers {
         return admission;
     }
 
+    /** How long a resuming stream waits for others resuming from the same cursor to share its read. */
+    private static final Duration REPLAY_GATHERING = Duration.ofMillis(25);
+
     /** File descriptors kept for everything but streams: jars, the database pool, the bus, upstream calls. */
     private static final long DESCRIPTORS_KEPT = 1000;
 
@@ -153,10 +158,11 @@ public class GatewayProducers {
     @Singleton
     Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
                     GatewayConfig config, StreamAdmission admission) {
+        GatheredReplays gathered = new GatheredReplays(groupLog::replay, REPLAY_GATHERING);
         Replay replay = new Replay() {
             @Override
             public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
-                return groupLog.replay(groups, after, max);
+                return gathered.groupMessages(groups, after, max);
             }
 
             @Override
