@@ -7,16 +7,19 @@ import java.util.Optional;
  * events" interpretation rules: a blank line dispatches, the last id carries over to later
  * events, data lines join with "\n", comments and unknown fields are ignored. Lines come in
  * already split (BufferedReader accepts CR, LF and CRLF, as the format allows).
+ *
+ * <p>The one SSE parser of the project: the CLI, the end-to-end tests' client and the
+ * benchmark's subscribers all read streams with it (e2e-tests has the CLI's jar on its classpath).
  */
-final class SseParser {
+public final class SseParser {
 
-    record Event(String id, String type, String data) {
+    public record Event(String id, String type, String data) {
 
         /**
          * An id with no data: the gateway opens every stream with one, its position at connect
          * time, so a connection dropped before any message still resumes from there.
          */
-        boolean isCursorOnly() {
+        public boolean isCursorOnly() {
             return data == null;
         }
     }
@@ -28,7 +31,7 @@ final class SseParser {
     private boolean sawId;
 
     /** Feeds one line; returns the event it completes, if any. */
-    Optional<Event> line(String line) {
+    public Optional<Event> line(String line) {
         if (line.isEmpty()) {
             return dispatch();
         }
@@ -66,14 +69,14 @@ final class SseParser {
     }
 
     /** True once a comment (the server's heartbeat) has been seen, and resets the flag. */
-    boolean takeComment() {
+    public boolean takeComment() {
         boolean seen = sawComment;
         sawComment = false;
         return seen;
     }
 
     /** The id the next Last-Event-ID header would carry, as the spec's "last event ID buffer". */
-    String lastId() {
+    public String lastId() {
         return lastId;
     }
 

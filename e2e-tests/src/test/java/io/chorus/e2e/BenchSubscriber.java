@@ -1,5 +1,6 @@
 package io.chorus.e2e;
 
+import io.chorus.cli.SseParser;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,11 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One SSE subscriber of a benchmark, the same code against Chorus and Nchan. It reads only what
- * both send: comment lines (Chorus' heartbeat, Nchan's ": hi") and data lines. A posted text
+ * One SSE subscriber of a benchmark, the same code against Chorus and Nchan, reading with the
+ * CLI's {@link SseParser}. It uses only what both send: comments (Chorus' cursor and heartbeat,
+ * Nchan's ": hi") and events' data. A posted text
  * carries a marker, {@code bench#<seq>#<System.nanoTime() when sent>#}, so the delivery latency
  * is measured on one clock, in this JVM, whatever the server wraps the text in.
  */
@@ -72,9 +75,11 @@ final class BenchSubscriber implements AutoCloseable {
                 return;
             }
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            SseParser parser = new SseParser();
             String line;
             while ((line = lines.readLine()) != null) {
-                if (line.startsWith(":")) {
+                Optional<SseParser.Event> event = parser.line(line);
+                if (parser.takeComment()) {
                     if (!heard) {
                         heard = true;
                         connected.countDown();
@@ -85,8 +90,9 @@ final class BenchSubscriber implements AutoCloseable {
                             return;
                         }
                     }
-                } else if (line.startsWith("data:")) {
-                    received(line, System.nanoTime());
+                }
+                if (event.isPresent() && !event.get().isCursorOnly()) {
+                    received(event.get().data(), System.nanoTime());
                 }
             }
         } catch (Exception e) {
@@ -100,16 +106,16 @@ final class BenchSubscriber implements AutoCloseable {
         }
     }
 
-    private void received(String line, long now) {
-        int at = line.indexOf(MARK);
+    private void received(String data, long now) {
+        int at = data.indexOf(MARK);
         if (at < 0) {
             return;
         }
         int seqStart = at + MARK.length();
-        int seqEnd = line.indexOf('#', seqStart);
-        int sentEnd = line.indexOf('#', seqEnd + 1);
-        int seq = Integer.parseInt(line, seqStart, seqEnd, 10);
-        long sent = Long.parseLong(line, seqEnd + 1, sentEnd, 10);
+        int seqEnd = data.indexOf('#', seqStart);
+        int sentEnd = data.indexOf('#', seqEnd + 1);
+        int seq = Integer.parseInt(data, seqStart, seqEnd, 10);
+        long sent = Long.parseLong(data, seqEnd + 1, sentEnd, 10);
         boolean complete;
         synchronized (this) {
             if (latency[seq] >= 0) {
@@ -165,14 +171,18 @@ final class BenchSubscriber implements AutoCloseable {
     public void close() {
         closing = true;
         closed.countDown();
+        closeQuietly(body);
+        reader.interrupt();
+    }
+
+    /** Closes a stream's body, if it has one; best effort: the server notices the dropped connection either way. */
+    static void closeQuietly(InputStream body) {
         try {
-            InputStream stream = body;
-            if (stream != null) {
-                stream.close();
+            if (body != null) {
+                body.close();
             }
         } catch (Exception e) {
-            // Best effort: the server notices the dropped connection either way.
+            // Already closed or broken: nothing more to release.
         }
-        reader.interrupt();
     }
 }

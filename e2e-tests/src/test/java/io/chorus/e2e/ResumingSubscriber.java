@@ -1,5 +1,6 @@
 package io.chorus.e2e;
 
+import io.chorus.cli.SseParser;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -70,29 +72,36 @@ final class ResumingSubscriber implements AutoCloseable {
 
     private void read(InputStream stream, Runnable connected) throws Exception {
         BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        SseParser parser = new SseParser();
         boolean heard = false;
         String line;
         while ((line = lines.readLine()) != null) {
-            if (line.startsWith(":") && !heard) {
+            Optional<SseParser.Event> event = parser.line(line);
+            if (parser.takeComment() && !heard) {
                 heard = true;
                 if (connections.incrementAndGet() == 1) {
                     connected.run();
                 } else {
                     connectedAgain.run();
                 }
-            } else if (line.startsWith("id:")) {
-                lastEventId = line.substring(3).strip();
-            } else if (line.startsWith("data:")) {
-                int at = line.indexOf(BenchSubscriber.MARK);
-                if (at >= 0) {
-                    int seqStart = at + BenchSubscriber.MARK.length();
-                    int seq = Integer.parseInt(line, seqStart, line.indexOf('#', seqStart), 10);
-                    synchronized (this) {
-                        if (seen.get(seq)) {
-                            duplicates++;
-                        }
-                        seen.set(seq);
+            }
+            if (event.isEmpty()) {
+                continue;
+            }
+            // As EventSource: the id of a dispatched event (the opening cursor too) is the one to resume from.
+            if (event.get().id() != null) {
+                lastEventId = event.get().id();
+            }
+            String data = event.get().data();
+            int at = data == null ? -1 : data.indexOf(BenchSubscriber.MARK);
+            if (at >= 0) {
+                int seqStart = at + BenchSubscriber.MARK.length();
+                int seq = Integer.parseInt(data, seqStart, data.indexOf('#', seqStart), 10);
+                synchronized (this) {
+                    if (seen.get(seq)) {
+                        duplicates++;
                     }
+                    seen.set(seq);
                 }
             }
         }
@@ -119,14 +128,7 @@ final class ResumingSubscriber implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            InputStream stream = body;
-            if (stream != null) {
-                stream.close();
-            }
-        } catch (Exception e) {
-            // Best effort: the server notices the dropped connection either way.
-        }
+        BenchSubscriber.closeQuietly(body);
         reader.interrupt();
     }
 }

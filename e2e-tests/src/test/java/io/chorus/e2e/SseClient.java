@@ -1,5 +1,6 @@
 package io.chorus.e2e;
 
+import io.chorus.cli.SseParser;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -68,36 +70,24 @@ public final class SseClient implements AutoCloseable {
             status = response.statusCode();
             body = response.body();
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            String id = null;
-            String event = null;
-            StringBuilder data = null;
+            // The CLI's parser: one reading of the format for the CLI, these tests and the benchmark.
+            SseParser parser = new SseParser();
             String line;
             while ((line = lines.readLine()) != null) {
-                if (line.isEmpty()) {
-                    // As EventSource does: the last event id moves when an event is dispatched,
-                    // so an event cut off halfway is asked for again on resume.
-                    if (id != null) {
-                        lastEventId = id;
-                    }
-                    if (data != null) {
-                        events.add(new Event(id, event, data.toString()));
-                    }
-                    event = null;
-                    data = null;
-                } else if (line.startsWith(":")) {
+                Optional<SseParser.Event> dispatched = parser.line(line);
+                if (parser.takeComment()) {
                     heartbeat.countDown();
-                } else {
-                    int colon = line.indexOf(':');
-                    String field = colon < 0 ? line : line.substring(0, colon);
-                    String value = colon < 0 ? "" : line.substring(colon + 1);
-                    value = value.startsWith(" ") ? value.substring(1) : value;
-                    switch (field) {
-                        case "id" -> id = value;
-                        case "event" -> event = value;
-                        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                        default -> { }
-                    }
                 }
+                // As EventSource does: the last event id moves when an event is dispatched, so an
+                // event cut off halfway is asked for again on resume.
+                dispatched.ifPresent(event -> {
+                    if (event.id() != null) {
+                        lastEventId = event.id();
+                    }
+                    if (!event.isCursorOnly()) {
+                        events.add(new Event(event.id(), event.type(), event.data()));
+                    }
+                });
             }
         } catch (Exception e) {
             // The connection ended (closed by us or the server).
