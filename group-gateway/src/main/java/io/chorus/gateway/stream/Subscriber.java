@@ -158,6 +158,12 @@ public final class Subscriber {
                 waiting = null;
                 batch = null;
                 finish = true;
+            } else if (sink.writeQueueFull() && completing) {
+                // Ending anyway (left, expired, shutdown): a client that stopped reading would
+                // otherwise hold its place for good. It resumes from the last event it read.
+                waiting = null;
+                batch = null;
+                finish = true;
             } else if (sink.writeQueueFull()) {
                 if (!drainAwaited) {
                     drainAwaited = true;

@@ -125,6 +125,18 @@ class FanoutTest {
     }
 
     @Test
+    void aStreamEndedWhileItsClientStoppedReadingEndsAnyway() {
+        memberships.add("g", "bob");
+        RecordingSink bob = subscribe("bob", "g", false, 16);
+        bob.full = true;
+        fanout.deliver(groupMessage(1, "g", "alice"));
+        memberships.remove("g", "bob");
+        fanout.left("g", "bob");
+        assertTrue(bob.ended, "its place is given back; it resumes from what it read");
+        assertEquals(0, fanout.subscriberCount());
+    }
+
+    @Test
     void heartbeatReachesEveryStream() {
         RecordingSink a = subscribe("a", null, false, 4);
         RecordingSink b = subscribe("b", "g", false, 4);
