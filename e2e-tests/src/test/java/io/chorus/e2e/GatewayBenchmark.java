@@ -122,12 +122,7 @@ class GatewayBenchmark {
         HttpRequest subscription(int subscriber);
 
         /** The subscription resuming from an event id (null: from now). */
-        default HttpRequest subscription(int subscriber, String lastEventId) {
-            if (lastEventId == null) {
-                return subscription(subscriber);
-            }
-            throw new UnsupportedOperationException(name() + " streams are not resumed by this benchmark");
-        }
+        HttpRequest subscription(int subscriber, String lastEventId);
 
         void awaitNoSubscribers();
 
@@ -661,6 +656,11 @@ class GatewayBenchmark {
                 }
 
                 @Override
+                public HttpRequest subscription(int subscriber, String lastEventId) {
+                    return group.subscription(subscriber + offset, lastEventId);
+                }
+
+                @Override
                 public void awaitNoSubscribers() {
                     group.awaitNoSubscribers();
                 }
@@ -702,10 +702,7 @@ class GatewayBenchmark {
 
                 @Override
                 public HttpRequest subscription(int subscriber) {
-                    return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/events"))
-                            .header("Accept", "text/event-stream")
-                            .header("Authorization", "Bearer " + Chorus.this.subscribers.get(subscriber % Chorus.this.subscribers.size()))
-                            .build();
+                    return subscription(subscriber, null);
                 }
 
                 @Override
@@ -772,9 +769,15 @@ class GatewayBenchmark {
 
             @Override
             public HttpRequest subscription(int subscriber) {
-                return HttpRequest.newBuilder(URI.create(nchan.url() + "/sub/" + channel))
-                        .header("Accept", "text/event-stream")
-                        .build();
+                return subscription(subscriber, null);
+            }
+
+            /** Nchan's EventSource subscriber resumes from Last-Event-ID too (its own id format). */
+            @Override
+            public HttpRequest subscription(int subscriber, String lastEventId) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(nchan.url() + "/sub/" + channel))
+                        .header("Accept", "text/event-stream");
+                return (lastEventId == null ? request : request.header("Last-Event-ID", lastEventId)).build();
             }
 
             @Override

@@ -66,6 +66,24 @@ public class ProblemException extends RuntimeException {
         return retryAfterSeconds;
     }
 
+    /** A missing, invalid or expired bearer token: 401, the same words on every service and route. */
+    public static ProblemException unauthenticated() {
+        return new ProblemException(401, "Unauthorized", "a valid, unexpired bearer token is required");
+    }
+
+    /** The database failed or is out of reach: 503, retry in a second; nothing was changed. */
+    public static ProblemException storageUnavailable() {
+        return new ProblemException(503, "Service unavailable", "storage is unavailable; nothing was changed, retry later", 1);
+    }
+
+    /**
+     * The Retry-After header's seconds, 0 for none: unavailable and too-many-requests are
+     * temporary by definition, so a 503 without its own figure says one second.
+     */
+    public long retryAfterHeader() {
+        return retryAfterSeconds > 0 ? retryAfterSeconds : status == 503 ? 1 : 0;
+    }
+
     public Problem toProblem() {
         return Problem.of(status, title, getMessage());
     }

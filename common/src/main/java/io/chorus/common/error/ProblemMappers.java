@@ -28,8 +28,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         Response response = respond(e.toProblem());
-        // Unavailable and too-many-requests are temporary by definition: say when to retry.
-        long retryAfter = e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : e.status() == 503 ? 1 : 0;
+        long retryAfter = e.retryAfterHeader();
         return retryAfter > 0 ? Response.fromResponse(response).header("Retry-After", String.valueOf(retryAfter)).build()
                 : response;
     }
@@ -37,10 +36,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response storage(StorageException e) {
         LOG.error("storage failure: " + e.getMessage(), e);
-        return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
-                        "storage is unavailable; nothing was changed, retry later")))
-                .header("Retry-After", "1")
-                .build();
+        return problem(ProblemException.storageUnavailable());
     }
 
     @ServerExceptionMapper
@@ -70,8 +66,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return Response.fromResponse(respond(Problem.of(401, "Unauthorized",
-                        "a valid, unexpired bearer token is required")))
+        return Response.fromResponse(respond(ProblemException.unauthenticated().toProblem()))
                 .header("WWW-Authenticate", "Bearer")
                 .build();
     }

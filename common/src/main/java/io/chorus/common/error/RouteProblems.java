@@ -25,7 +25,7 @@ public final class RouteProblems {
     }
 
     public static void send(HttpServerResponse response, ProblemException e) {
-        long retryAfter = e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : e.status() == 503 ? 1 : 0;
+        long retryAfter = e.retryAfterHeader();
         if (retryAfter > 0) {
             response.putHeader("Retry-After", String.valueOf(retryAfter));
         }

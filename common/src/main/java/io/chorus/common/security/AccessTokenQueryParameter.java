@@ -15,6 +15,11 @@ public class AccessTokenQueryParameter {
 
     @ServerRequestFilter(preMatching = true)
     public void promoteToHeader(HttpServerRequest request) {
+        promote(request);
+    }
+
+    /** Also for routes below the REST layer (the gateway's streams), before they authenticate. */
+    public static void promote(HttpServerRequest request) {
         if (request.headers().contains(HttpHeaders.AUTHORIZATION)) {
             return;
         }

@@ -2,6 +2,8 @@ package io.chorus.gateway.rest;
 
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.error.RouteProblems;
+import io.chorus.common.error.StorageException;
+import io.chorus.common.security.AccessTokenQueryParameter;
 import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.stream.LoopWriter;
 import io.chorus.gateway.stream.StreamSink;
@@ -63,13 +65,14 @@ public class StreamRoutes {
     }
 
     private void open(RoutingContext context, boolean groupStream) {
-        promoteAccessToken(context);
+        // Browsers' EventSource cannot set headers: ?access_token= becomes the header first.
+        AccessTokenQueryParameter.promote(context.request());
         // The connection's event loop: everything from here on runs there.
         Context loop = vertx.getOrCreateContext();
         QuarkusHttpUser.getSecurityIdentity(context, null).subscribe().with(
                 identity -> onLoop(loop, () -> authenticated(context, loop, identity, groupStream)),
                 failure -> onLoop(loop, () -> refuse(context,
-                        failure instanceof AuthenticationFailedException ? unauthorized() : failure)));
+                        failure instanceof AuthenticationFailedException ? ProblemException.unauthenticated() : failure)));
     }
 
     private static void onLoop(Context loop, Runnable task) {
@@ -84,7 +87,7 @@ public class StreamRoutes {
                                boolean groupStream) {
         try {
             if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
-                throw unauthorized();
+                throw ProblemException.unauthenticated();
             }
             long lifeLeftMillis = tokenLifeLeftMillis(token);
             String user = token.getName();
@@ -161,31 +164,12 @@ public class StreamRoutes {
         }
         if (failure instanceof ProblemException problem) {
             RouteProblems.send(response, problem);
-        } else if (failure instanceof io.chorus.common.error.StorageException) {
+        } else if (failure instanceof StorageException) {
             LOG.error("storage failure: " + failure.getMessage(), failure);
-            RouteProblems.send(response, ProblemException.unavailable(
-                    "storage is unavailable; nothing was changed, retry later", 1));
+            RouteProblems.send(response, ProblemException.storageUnavailable());
         } else {
             LOG.error("cannot open a stream", failure);
             RouteProblems.send(response, 500, "Internal error", "the server failed; the failure is logged");
-        }
-    }
-
-    private static ProblemException unauthorized() {
-        return new ProblemException(401, "Unauthorized", "a valid, unexpired bearer token is required");
-    }
-
-    /**
-     * Browsers' EventSource cannot set headers, so streams accept ?access_token= (RFC 6750); an
-     * explicit header wins. Moved into the header before the lazy authentication reads it.
-     */
-    private static void promoteAccessToken(RoutingContext context) {
-        if (context.request().headers().contains(HttpHeaders.AUTHORIZATION)) {
-            return;
-        }
-        String token = context.request().getParam("access_token");
-        if (token != null && !token.isBlank()) {
-            context.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
         }
     }
 

@@ -110,14 +110,7 @@ public final class Subscriber {
 
     /** The client went away: nothing more is written. */
     public void closed() {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            waiting = null;
-        }
-        onEnd.run();
+        end(false);
     }
 
     /** On the loop: writes what the replay brought, then goes live from the cursor on. */
@@ -242,7 +235,13 @@ public final class Subscriber {
         return ended;
     }
 
+    /** Ends the response cleanly (the client may resume from its last id). */
     private void finish() {
+        end(true);
+    }
+
+    /** The one way a stream ends: once, whoever gets here first. */
+    private void end(boolean endResponse) {
         synchronized (this) {
             if (ended) {
                 return;
@@ -250,7 +249,9 @@ public final class Subscriber {
             ended = true;
             waiting = null;
         }
-        sink.end();
+        if (endResponse) {
+            sink.end();
+        }
         onEnd.run();
     }
 

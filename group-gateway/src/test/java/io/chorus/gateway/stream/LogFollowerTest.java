@@ -132,4 +132,39 @@ class LogFollowerTest {
         assertTrue(follower.isLogReachable());
         assertEquals(List.of(4L, 5L), delivered);
     }
+
+    @Test
+    void aStreamRegistersWhileTheFollowerWaitsOnARead() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        LogFollower follower = new LogFollower("slow", new LogFollower.Source() {
+            @Override
+            public long head() {
+                reading.countDown();
+                try {
+                    // history-service slow to answer: the read holds the follower's lock meanwhile.
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 0;
+            }
+
+            @Override
+            public List<LiveEvent> after(long position, int limit) {
+                return List.of();
+            }
+        }, event -> { });
+        Thread catchUp = Thread.ofVirtual().start(follower::catchUp);
+        try {
+            assertTrue(reading.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            java.util.concurrent.CompletableFuture<Long> registered = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> follower.lastWhile(() -> { }));
+            assertEquals(-1L, registered.get(5, java.util.concurrent.TimeUnit.SECONDS),
+                    "registering did not wait for the log's answer");
+        } finally {
+            answer.countDown();
+            catchUp.join(5000);
+        }
+    }
 }
