@@ -90,7 +90,9 @@ public final class ChorusCluster implements AutoCloseable {
             cluster.instances.forEach(cluster::launch);
             cluster.instances.forEach(cluster::awaitReady);
             return cluster;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // A service that never became ready fails with an AssertionError: stop what did start
+            // too, or its processes outlive the test and hold the CPU and ports of the next one.
             cluster.close();
             throw e;
         }
