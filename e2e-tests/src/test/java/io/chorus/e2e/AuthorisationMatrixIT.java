@@ -168,6 +168,8 @@ class AuthorisationMatrixIT extends AgainstCluster {
         rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/events", none, statuses(401, 401, 401, 403, 403, 200), null));
         rows.add(new Row(gateway, "GET", "/api/events", none, statuses(401, 401, 401, 200, 200, 200), null));
         rows.add(new Row(history, "POST", "/internal/groups/" + group + "/messages", caller -> "{\"text\":\"internal\"}", internal(201), null));
+        rows.add(new Row(history, "POST", "/internal/group-messages", caller -> "{\"posts\":[{\"group\":\"" + group
+                + "\",\"sender\":\"someone\",\"text\":\"batched\"}]}", internal(200), null));
         rows.add(new Row(history, "PUT", "/internal/groups/{fresh}/members/me", none, internal(201), null));
         rows.add(new Row(history, "GET", "/internal/groups/" + group + "/messages", none, internal(200), groupSecret));
         rows.add(new Row(history, "GET", "/internal/messages?after=0&all=true", none, internal(200), groupSecret));

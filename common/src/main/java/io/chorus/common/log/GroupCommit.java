@@ -16,7 +16,10 @@ import org.jboss.logging.Logger;
  * one writer thread takes everything waiting (up to maxBatch) and commits it in a single
  * transaction, so under load many appends share one fsync instead of paying one each. An
  * append's future completes only after its transaction committed: that is what a 201 stands on.
- * Then the committed batch is handed on in position order (to publish it on the bus).
+ * Then the committed batch is handed on in position order (to publish it on the bus). The
+ * gateway batches its posts to history-service the same way: one internal call per batch.
+ * Nothing waits to fill a batch: a lone append goes at once, a batch forms only while the writer
+ * is busy with the one before.
  *
  * @param <A> an append, already validated
  * @param <R> its result (the stored entry, or the earlier one a repeated clientId names)
@@ -57,6 +60,11 @@ public final class GroupCommit<A, R> implements AutoCloseable {
         return result;
     }
 
+    /** Appends queued for the writer, not yet taken into a batch. */
+    public int waiting() {
+        return pending.size();
+    }
+
     private void writeLoop() {
         List<Pending<A, R>> taken = new ArrayList<>(maxBatch);
         while (true) {
@@ -86,8 +94,15 @@ public final class GroupCommit<A, R> implements AutoCloseable {
         try {
             results = batch.commit(taken.stream().map(Pending::append).toList());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: could not commit %d appends; they fail and may be retried", name, taken.size());
-            RuntimeException failure = e instanceof StorageException ? e : new StorageException("append failed", e);
+            RuntimeException failure;
+            if (e instanceof ProblemException refused) {
+                // Already an answer for the callers (an upstream's 503): no stack trace per batch.
+                LOG.warnf("%s: %d appends refused: %s", name, taken.size(), refused.getMessage());
+                failure = refused;
+            } else {
+                LOG.errorf(e, "%s: could not commit %d appends; they fail and may be retried", name, taken.size());
+                failure = e instanceof StorageException ? e : new StorageException("append failed", e);
+            }
             taken.forEach(p -> p.result().completeExceptionally(failure));
             return;
         }

@@ -17,7 +17,6 @@ import java.util.List;
 import io.chorus.common.security.InternalCredential;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.jboss.resteasy.reactive.RestResponse;
 
 /** history-service's internal API: the group log. */
 @ClientHeaderParam(name = InternalCredential.HEADER, value = "${chorus.internal.credential}")
@@ -25,11 +24,13 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/internal")
 public interface HistoryClient {
 
-    /** The caller's token is forwarded: history-service takes the sender from it. */
+    /**
+     * Posts gathered by {@link GroupPosts}: the senders are callers this gateway verified (the
+     * internal credential lets it name them); one answer per post, in order, once committed.
+     */
     @POST
-    @Path("/groups/{group}/messages")
-    RestResponse<GroupMessage> append(@PathParam("group") String group,
-                                      @HeaderParam("Authorization") String authorization, PostBody body);
+    @Path("/group-messages")
+    PostResults appendAll(PostBatch batch);
 
     /** A join of the token's caller, appended to the group log; answered once committed. */
     @PUT
@@ -59,7 +60,17 @@ public interface HistoryClient {
     @Path("/messages/head")
     LogPosition head();
 
-    record PostBody(String text, String clientId) {
+    record Post(String group, String sender, String text, String clientId) {
+    }
+
+    record PostBatch(List<Post> posts) {
+    }
+
+    /** 201 or 200 (a repeated clientId) with the message; otherwise a problem's status, title and detail. */
+    record PostResult(int status, GroupMessage message, String title, String detail) {
+    }
+
+    record PostResults(List<PostResult> results) {
     }
 
     record Page(List<GroupMessage> messages) {

@@ -4,6 +4,7 @@ import io.chorus.common.bus.BusKeys;
 import io.chorus.gateway.bus.BusEvents;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
+import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.HistoryMembershipLog;
 import io.chorus.gateway.client.Json;
@@ -108,6 +109,21 @@ public class GatewayProducers {
     Groups groups(GroupRepository repository, Memberships memberships, @RestClient HistoryClient history, Logs logs,
                   MembershipProjection projection) {
         return new Groups(repository, memberships, new HistoryMembershipLog(history, logs.groups(), projection));
+    }
+
+    /**
+     * Posts to history-service, batched while a call is out. 256 a call keeps a batch's commit
+     * well inside the client's read timeout; past 10,000 waiting, posts get a 503 at once.
+     */
+    @Produces
+    @Singleton
+    GroupPosts groupPosts(@RestClient HistoryClient history) {
+        return new GroupPosts(GroupPosts.through(history), 256, 10_000);
+    }
+
+    // Closed before the REST client goes: queued posts are sent, or answered 503, not dropped.
+    void closePosts(@Disposes GroupPosts posts) {
+        posts.close();
     }
 
     @Produces

@@ -2,8 +2,8 @@ package io.chorus.gateway.rest;
 
 import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.message.ClientId;
-import io.chorus.common.message.GroupMessage;
 import io.chorus.common.message.MessageText;
+import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.Upstream;
 import io.chorus.gateway.group.Groups;
@@ -11,22 +11,20 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Posting and reading group messages: members only. The message is stored by history-service;
- * its answer (after commit) becomes ours, so a 201 here means the message is durable.
+ * Posting and reading group messages: members only. The message is stored by history-service
+ * (posts made at the same moment travel there together, see {@link GroupPosts}); its answer,
+ * after commit, becomes ours, so a 201 here means the message is durable.
  */
 @Path("/api/groups/{group}/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,29 +34,28 @@ public class GroupMessageResource {
 
     private final Groups groups;
     private final HistoryClient history;
+    private final GroupPosts posts;
     private final JsonWebToken caller;
     private final PostRateLimit postRateLimit;
 
-    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller,
+    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, GroupPosts posts, JsonWebToken caller,
                                 PostRateLimit postRateLimit) {
         this.groups = groups;
         this.history = history;
+        this.posts = posts;
         this.caller = caller;
         this.postRateLimit = postRateLimit;
     }
 
     @POST
-    public Response post(@PathParam("group") String group, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    public Response post(@PathParam("group") String group,
                          @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
         String target = groups.requireMember(group, caller.getName());
-        HistoryClient.PostBody body = new HistoryClient.PostBody(MessageText.require(request.text()),
+        GroupPosts.Post post = new GroupPosts.Post(target, caller.getName(), MessageText.require(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
         postRateLimit.acquire(caller.getName());
-        // The token may have come as ?access_token=; history-service wants it as a header.
-        String bearer = authorization != null ? authorization : "Bearer " + caller.getRawToken();
-        RestResponse<GroupMessage> stored = Upstream.call("history-service",
-                () -> history.append(target, bearer, body));
-        return Response.status(stored.getStatus()).entity(stored.getEntity()).build();
+        GroupPosts.Stored stored = posts.post(post);
+        return Response.status(stored.status()).entity(stored.message()).build();
     }
 
     @GET
