@@ -5,18 +5,24 @@ import io.chorus.common.error.RouteProblems;
 import io.chorus.common.error.StorageException;
 import io.chorus.common.security.AccessTokenQueryParameter;
 import io.chorus.gateway.group.Groups;
+import io.chorus.gateway.stream.EncodedEvent;
 import io.chorus.gateway.stream.LoopWriter;
+import io.chorus.gateway.stream.SseFrames;
 import io.chorus.gateway.stream.StreamSink;
 import io.chorus.gateway.stream.Streams;
 import io.chorus.gateway.stream.Subscriber;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -144,7 +150,7 @@ public class StreamRoutes {
             }
         });
         try {
-            Subscriber subscriber = opening.open(new ResponseSink(response), loop, () -> vertx.cancelTimer(expiry));
+            Subscriber subscriber = opening.open(new ResponseSink(response, context.request().connection()), loop, () -> vertx.cancelTimer(expiry));
             opened.set(subscriber);
             response.closeHandler(ignored -> subscriber.closed());
             response.exceptionHandler(ignored -> subscriber.closed());
@@ -191,13 +197,27 @@ public class StreamRoutes {
         return secondsLeft * 1000;
     }
 
-    /** A stream's HTTP response, written from its event loop. */
+    /**
+     * A stream's HTTP response, written from its event loop. Once the head is out, a group
+     * frame shared by many streams is written as a ready-made chunk straight to the connection's
+     * socket side of the HTTP encoder: per stream, that is one write of bytes no one copies,
+     * instead of the response's locking, a chunk wrapper, the encoder's three buffers and a
+     * promise for each. Only where nothing behind the encoder transforms the bytes (no
+     * compression, no chunked-file writer, HTTP/1.1); anywhere else every frame takes the
+     * response's own path. A stream's own frames (several joined, an everything-stream's) go the
+     * same direct way as one chunk of their own. The head, heartbeats and the end always take the
+     * response's path: the connection's idle timer and its bookkeeping see those writes.
+     */
     private static final class ResponseSink implements StreamSink {
 
         private final HttpServerResponse response;
+        private final HttpConnection connection;
+        /** Where frames enter the pipeline past the HTTP encoder; null until the head is written, or for good. */
+        private ChannelHandlerContext direct;
 
-        ResponseSink(HttpServerResponse response) {
+        ResponseSink(HttpServerResponse response, HttpConnection connection) {
             this.response = response;
+            this.connection = connection;
         }
 
         @Override
@@ -205,23 +225,45 @@ public class StreamRoutes {
             response.setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            if (first != null) {
-                response.write(first, null);
-            } else {
-                response.writeHead();
+            // Frames may skip the encoder only once the head is on the connection before them.
+            response.write(first != null ? first : Buffer.buffer(), written -> {
+                if (written.succeeded()) {
+                    direct = pastTheEncoder(connection);
+                }
+            });
+        }
+
+        @Override
+        public void write(Buffer frames) {
+            ChannelHandlerContext context = direct;
+            if (context == null) {
+                writeHeartbeat(frames);
+            } else if (context.channel().isActive()) {
+                context.writeAndFlush(SseFrames.heapChunk(frames).getByteBuf(), context.voidPromise());
             }
         }
 
         @Override
-        public void write(Buffer frame) {
+        public void writeShared(EncodedEvent event) {
+            ChannelHandlerContext context = direct;
+            if (context == null) {
+                writeHeartbeat(event.groupFrame());
+            } else if (context.channel().isActive()) {
+                context.writeAndFlush(event.groupChunk().getByteBuf(), context.voidPromise());
+            }
+        }
+
+        @Override
+        public void writeHeartbeat(Buffer frames) {
             if (!response.closed()) {
-                response.write(frame, null);
+                response.write(frames, null);
             }
         }
 
         @Override
         public boolean writeQueueFull() {
-            return response.writeQueueFull();
+            ChannelHandlerContext context = direct;
+            return context != null ? !context.channel().isWritable() : response.writeQueueFull();
         }
 
         @Override
@@ -234,6 +276,18 @@ public class StreamRoutes {
             if (!response.closed() && !response.ended()) {
                 response.end();
             }
+        }
+
+        /** The HTTP/1.1 encoder's place, if nothing between it and the socket would mind raw chunks. */
+        private static ChannelHandlerContext pastTheEncoder(HttpConnection connection) {
+            if (!(connection instanceof ConnectionBase base)) {
+                return null;
+            }
+            ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+            if (pipeline.get("deflater") != null || pipeline.get("chunkedWriter") != null) {
+                return null;
+            }
+            return pipeline.context("httpEncoder");
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.chorus.gateway.stream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of the streams, byte for byte as SPEC and docs/api.md show them: {@code :heartbeat}
@@ -31,9 +35,28 @@ public final class SseFrames {
         return Buffer.buffer(frame.append('\n').toString());
     }
 
+    /**
+     * A frame as one HTTP/1.1 chunk (size in hex, CRLF, the bytes, CRLF), for writing past the
+     * HTTP encoder; in native memory, so the socket write needs no copy. The JDK frees it when
+     * the event is no longer referenced (it is never released by hand: writes use views of it).
+     */
+    public static Buffer chunk(Buffer frame) {
+        byte[] size = (Integer.toHexString(frame.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                ByteBuffer.allocateDirect(size.length + frame.length() + 2)).clear());
+        chunk.writeBytes(size).writeBytes(frame.getByteBuf()).writeByte('\r').writeByte('\n');
+        return Buffer.buffer(chunk);
+    }
+
+    /** A stream's own frames as one HTTP/1.1 chunk, written once (on the heap: the socket write copies it). */
+    public static Buffer heapChunk(Buffer frames) {
+        byte[] size = (Integer.toHexString(frames.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return Buffer.buffer(size.length + frames.length() + 2).appendBytes(size).appendBuffer(frames).appendString("\r\n");
+    }
+
     /** The whole event: its id line, then the shared body. */
     public static Buffer withId(String id, Buffer body) {
-        byte[] idLine = ("id: " + id + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] idLine = ("id: " + id + "\n").getBytes(StandardCharsets.UTF_8);
         return Buffer.buffer(idLine.length + body.length()).appendBytes(idLine).appendBuffer(body);
     }
 }

@@ -13,6 +13,22 @@ public interface StreamSink {
 
     void write(Buffer frame);
 
+    /**
+     * Writes the event's group frame: the same bytes every stream of the group writes, so a sink
+     * may write a transport-ready form kept on the event ({@link EncodedEvent#groupChunk}).
+     */
+    default void writeShared(EncodedEvent event) {
+        write(event.groupFrame());
+    }
+
+    /**
+     * Writes frames that include a heartbeat: through the connection's whole path, so that its
+     * idle timer sees the stream alive even where other frames are written past it.
+     */
+    default void writeHeartbeat(Buffer frames) {
+        write(frames);
+    }
+
     /** True while the client reads slower than we write: the connection's buffer is full. */
     boolean writeQueueFull();
 

@@ -119,11 +119,11 @@ public final class Subscriber {
         Batch batch = new Batch();
         for (LiveEvent event : replayed) {
             if (wants(event) && cursor.advance(event)) {
-                batch.add(frameAtCursor(EncodedEvent.of(event)));
+                addAtCursor(batch, EncodedEvent.of(event));
             }
         }
-        if (batch.frames() != null && !isEnded()) {
-            sink.write(batch.frames());
+        if (!isEnded()) {
+            batch.writeTo(sink);
         }
         if (endAfterReplay) {
             // Too far behind for one go: this much, then the client resumes for the rest.
@@ -173,17 +173,15 @@ public final class Subscriber {
             Batch frames = new Batch();
             for (Object item : batch) {
                 if (item == HEARTBEAT) {
-                    frames.add(SseFrames.HEARTBEAT);
+                    frames.addHeartbeat();
                 } else {
                     EncodedEvent event = (EncodedEvent) item;
                     if (cursor.advance(event.event())) {
-                        frames.add(frameAtCursor(event));
+                        addAtCursor(frames, event);
                     }
                 }
             }
-            if (frames.frames() != null) {
-                sink.write(frames.frames());
-            }
+            frames.writeTo(sink);
         }
         if (finish) {
             finish();
@@ -256,17 +254,25 @@ public final class Subscriber {
     }
 
     /** The event's frame as this stream shows it; the cursor has just moved past it. */
-    private Buffer frameAtCursor(EncodedEvent event) {
-        return isGroupStream() ? event.groupFrame() : event.userFrame(cursor.userStreamId());
+    private void addAtCursor(Batch batch, EncodedEvent event) {
+        if (isGroupStream()) {
+            batch.addShared(event);
+        } else {
+            batch.add(event.userFrame(cursor.userStreamId()));
+        }
     }
 
     /**
-     * What one pass writes, as one write: a single frame goes out as it is (shared with the other
-     * streams); several are joined into a buffer of this stream's own.
+     * What one pass writes, as one write: a single frame goes out as it is (a group frame as the
+     * very bytes every stream of the group writes); several are joined into a buffer of this
+     * stream's own.
      */
     private static final class Batch {
         private Buffer single;
         private Buffer joined;
+        /** The event whose shared group frame is the single frame, if it is one. */
+        private EncodedEvent shared;
+        private boolean heartbeat;
 
         void add(Buffer frame) {
             if (joined != null) {
@@ -276,11 +282,32 @@ public final class Subscriber {
             } else {
                 joined = Buffer.buffer(single.length() + frame.length() * 2).appendBuffer(single).appendBuffer(frame);
                 single = null;
+                shared = null;
             }
         }
 
-        Buffer frames() {
-            return joined != null ? joined : single;
+        void addShared(EncodedEvent event) {
+            boolean first = single == null && joined == null;
+            add(event.groupFrame());
+            if (first) {
+                shared = event;
+            }
+        }
+
+        void addHeartbeat() {
+            add(SseFrames.HEARTBEAT);
+            heartbeat = true;
+        }
+
+        void writeTo(StreamSink sink) {
+            Buffer frames = joined != null ? joined : single;
+            if (shared != null) {
+                sink.writeShared(shared);
+            } else if (heartbeat) {
+                sink.writeHeartbeat(frames);
+            } else if (frames != null) {
+                sink.write(frames);
+            }
         }
     }
 }
