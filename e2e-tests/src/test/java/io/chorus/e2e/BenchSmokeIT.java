@@ -35,6 +35,12 @@ class BenchSmokeIT {
             assertEquals(0, fanout.postErrors(), target);
             assertTrue(fanout.delivery().millis(50) > 0, target + ": latencies were measured");
         }
+        assertEquals(targets * sizes.rates().size(), results.rateSteps().size(), "the rate search ran for each target");
+        for (GatewayBenchmark.RateStep step : results.rateSteps()) {
+            assertEquals(step.fanout().reading(), step.fanout().complete(),
+                    step.fanout().target() + " at " + step.rate() + "/s: every subscriber got every message");
+            assertEquals(0, step.fanout().duplicates(), step.fanout().target());
+        }
         assertEquals(2, results.durable().size(), "durable posts over one group and over several");
         for (GatewayBenchmark.Durable durable : results.durable()) {
             assertEquals(0, durable.chorus().errors(), durable.groups() + " groups: every durable post answered 201");

@@ -51,7 +51,7 @@ class GatewayBenchmark {
     record Sizes(List<Integer> posters, int posts, List<Integer> subscribers, int messages, double rate,
                  boolean nchan, int warmupPosts, int warmupSubscribers, int idleStreams, int groups,
                  int groupSubscribers, int groupMessages, double groupRate, int stalledPercent, int durablePosters,
-                 int durableGroups, int stormStreams, int stormMessages) {
+                 int durableGroups, int stormStreams, int stormMessages, List<Integer> rates) {
 
         /** bin/bench's run: -Dbench.*=... or the defaults of docs/performance.md. */
         static Sizes fromProperties() {
@@ -64,18 +64,38 @@ class GatewayBenchmark {
                     Double.parseDouble(System.getProperty("bench.group-rate", "100")),
                     Integer.getInteger("bench.stalled-percent", 10), Integer.getInteger("bench.durable-posters", 64),
                     Integer.getInteger("bench.durable-groups", 100), Integer.getInteger("bench.storm", 10000),
-                    Integer.getInteger("bench.storm-messages", 20));
+                    Integer.getInteger("bench.storm-messages", 20), integers("bench.rates", "100,150,200,300"));
         }
 
         /** A few seconds of every step, for the test command: it proves the benchmark runs and counts. */
         static Sizes smoke() {
-            return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200, 3, 5, 5, 50, 10, 4, 3, 20, 10);
+            return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200, 3, 5, 5, 50, 10, 4, 3, 20, 10,
+                    List.of(100));
         }
     }
 
     /** What a run measured, and its report. */
     record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, List<Durable> durable,
-                   Storm storm, boolean withNchan, String report) {
+                   Storm storm, List<RateStep> rateSteps, boolean withNchan, String report) {
+    }
+
+    /** How long each step of the rate search posts for. */
+    private static final double RATE_STEP_SECONDS = 3;
+
+    /**
+     * One step of scenario (a)'s search for the highest rate a target sustains to one group:
+     * sustained means every reading stream got every message once, nothing was cut off or
+     * refused, deliveries kept up with 95% of the offered rate, and the delivery p99 stayed under
+     * a second.
+     */
+    record RateStep(double rate, Fanout fanout) {
+
+        boolean sustained() {
+            return fanout.complete() == fanout.reading() && fanout.duplicates() == 0 && fanout.cutOff() == 0
+                    && fanout.postErrors() == 0
+                    && fanout.deliveriesPerSecond() >= 0.95 * rate * fanout.reading()
+                    && fanout.delivery().millis(99) < 1000;
+        }
     }
 
     /**
@@ -118,6 +138,11 @@ class GatewayBenchmark {
         String name();
 
         HttpRequest publication(int poster, String text);
+
+        /** A publication that may be sent again after a 503 without being stored twice (Chorus: a clientId). */
+        default HttpRequest retriablePublication(int poster, String text) {
+            return publication(poster, text);
+        }
 
         HttpRequest subscription(int subscriber);
 
@@ -176,6 +201,7 @@ class GatewayBenchmark {
         List<Fanout> fanouts = new ArrayList<>();
         List<Idle> idles = new ArrayList<>();
         List<Durable> durables = new ArrayList<>();
+        List<RateStep> rateSteps = new ArrayList<>();
         Storm storm = null;
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
@@ -219,6 +245,25 @@ class GatewayBenchmark {
                     log("fan-out: " + target.name() + ", " + subscribers + " subscribers, " + sizes.messages()
                             + " messages at " + sizes.rate() + "/s");
                     fanouts.add(fanout(target, subscribers, sizes.messages(), sizes.rate(), true));
+                }
+            }
+            if (!sizes.rates().isEmpty()) {
+                int searched = sizes.subscribers().getLast();
+                List<Target> targets = new ArrayList<>(List.of(chorus.group("bench-rates", 1, searched)));
+                if (nchan != null) {
+                    targets.add(nchanTarget(nchan, "rates"));
+                }
+                for (Target target : targets) {
+                    for (int rate : sizes.rates()) {
+                        int messages = (int) Math.max(1, rate * RATE_STEP_SECONDS);
+                        log("rate search: " + target.name() + ", " + searched + " subscribers, " + messages
+                                + " messages at " + rate + "/s");
+                        RateStep step = new RateStep(rate, fanout(target, searched, messages, rate, false));
+                        rateSteps.add(step);
+                        if (!step.sustained()) {
+                            break;
+                        }
+                    }
                 }
             }
             if (sizes.groups() > 0) {
@@ -282,8 +327,8 @@ class GatewayBenchmark {
             streaming.forEach(HttpClient::close);
             virtualThreads.close();
         }
-        return new Results(throughputs, fanouts, idles, durables, storm, nchan != null,
-                report(sizes, throughputs, fanouts, idles, durables, storm, nchan != null));
+        return new Results(throughputs, fanouts, idles, durables, storm, rateSteps, nchan != null,
+                report(sizes, throughputs, fanouts, idles, durables, storm, rateSteps, nchan != null));
     }
 
     /** Closed loop: each poster posts, waits for the answer, posts again, until `posts` are done. */
@@ -506,16 +551,31 @@ class GatewayBenchmark {
         }
     }
 
-    /** Posts messages number from..to-1 to the target, one after another, each answered 2xx. */
+    /**
+     * Posts messages number from..to-1 to the target, one after another, each answered 2xx. A 503
+     * (a service still catching up under the storm) is retried as a client does: the same request,
+     * whose clientId makes a second copy impossible, after its Retry-After.
+     */
     private void postAll(Target target, int from, int to) throws Exception {
         for (int seq = from; seq < to; seq++) {
-            int status = posting.send(target.publication(0, BenchSubscriber.marker(seq, System.nanoTime())),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest post = target.retriablePublication(0, BenchSubscriber.marker(seq, System.nanoTime()));
+            int status = 0;
+            for (int attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+                HttpResponse<Void> answer = posting.send(post, HttpResponse.BodyHandlers.discarding());
+                status = answer.statusCode();
+                if (status != 503) {
+                    break;
+                }
+                log("post " + seq + " answered 503 (attempt " + attempt + "); retrying with its clientId");
+                Thread.sleep(1000L * answer.headers().firstValueAsLong("Retry-After").orElse(1));
+            }
             if (status / 100 != 2) {
                 throw new AssertionError("post " + seq + " answered " + status);
             }
         }
     }
+
+    private static final int POST_ATTEMPTS = 10;
 
     private static final int IDLE_CONNECTS_IN_FLIGHT = 200;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
@@ -701,6 +761,16 @@ class GatewayBenchmark {
                 }
 
                 @Override
+                public HttpRequest retriablePublication(int poster, String text) {
+                    return HttpRequest.newBuilder(URI.create(gateway + "/api/groups/" + group + "/messages"))
+                            .header("Authorization", "Bearer " + posters(poster))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\",\"clientId\":\""
+                                    + java.util.UUID.randomUUID() + "\"}"))
+                            .build();
+                }
+
+                @Override
                 public HttpRequest subscription(int subscriber) {
                     return subscription(subscriber, null);
                 }
@@ -816,7 +886,7 @@ class GatewayBenchmark {
     }
 
     private String report(Sizes sizes, List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idles,
-                          List<Durable> durables, Storm storm, boolean withNchan) {
+                          List<Durable> durables, Storm storm, List<RateStep> rateSteps, boolean withNchan) {
         StringBuilder out = new StringBuilder();
         out.append("# Chorus benchmark results\n\n");
         out.append("- when: ").append(Instant.now()).append('\n');
@@ -855,6 +925,23 @@ class GatewayBenchmark {
                     fmt(f.delivery().millis(99.9)), fmt(f.delivery().millis(100)), fmt(f.post().millis(50)),
                     fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds()),
                     fmt(f.cpuSeconds() * 1e6 / Math.max(1, f.deliveries()))));
+        }
+
+        if (!rateSteps.isEmpty()) {
+            out.append("\n## Highest sustained rate to one group (scenario a: ").append(sizes.subscribers().getLast())
+                    .append(" subscribers, ").append(fmt(RATE_STEP_SECONDS)).append(" s at each rate, upwards until one is ")
+                    .append("not sustained: every message to every stream once, none cut off, deliveries ≥ 95% of ")
+                    .append("offered, p99 < 1 s)\n\n");
+            out.append("| target | msg/s offered | deliveries/s offered | deliveries/s | got all | cut off | delivery p50 ms ")
+                    .append("| p99 ms | CPU µs per delivery | sustained |\n");
+            out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (RateStep step : rateSteps) {
+                Fanout f = step.fanout();
+                out.append(row(f.target(), fmt(step.rate()), fmt(step.rate() * f.reading()), fmt(f.deliveriesPerSecond()),
+                        f.complete() + "/" + f.reading(), f.cutOff(), fmt(f.delivery().millis(50)),
+                        fmt(f.delivery().millis(99)), fmt(f.cpuSeconds() * 1e6 / Math.max(1, f.deliveries())),
+                        step.sustained() ? "yes" : "no"));
+            }
         }
 
         out.append("\n## Memory (idle, with the subscribers connected before posting, and after the messages; ")
@@ -941,7 +1028,7 @@ class GatewayBenchmark {
 
     private static List<Integer> integers(String property, String defaults) {
         return Arrays.stream(System.getProperty(property, defaults).split(",")).map(String::strip)
-                .map(Integer::valueOf).toList();
+                .filter(value -> !value.isEmpty()).map(Integer::valueOf).toList();
     }
 
     private static HttpClient client() {
