@@ -224,7 +224,7 @@ class HostileInputIT {
     private Case generate(int n) {
         String[] endpoints = {"register", "login", "user", "directory", "me", "create-group", "groups", "group", "members",
             "join", "leave", "post", "history", "group-events", "events", "send-dm", "conversations", "dm-history",
-            "internal-append", "internal-log", "internal-dms", "internal-group-history"};
+            "internal-append", "internal-batch", "internal-log", "internal-dms", "internal-group-history"};
         String endpoint = endpoints[n % endpoints.length];
         String what = "";
         List<String[]> headers = new ArrayList<>();
@@ -275,6 +275,9 @@ class HostileInputIT {
             case "conversations" -> { service = "dm-service"; path = "/api/dms"; query = query("before", "limit"); }
             case "dm-history" -> { service = "dm-service"; path = "/api/dms/" + peerOr(name) + "/messages"; query = query("before", "after", "limit"); }
             case "internal-append" -> { service = "history-service"; method = "POST"; path = "/internal/groups/" + groupOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
+            case "internal-batch" -> { service = "history-service"; method = "POST"; path = "/internal/group-messages";
+                body = random.nextBoolean() ? jsonBody("posts")
+                        : utf8("{\"posts\":[" + validObject("group", "sender", "text", "clientId") + "]}"); }
             case "internal-log" -> { service = "history-service"; path = "/internal/messages"; query = query("after", "limit", "group", "all", "membership"); }
             case "internal-dms" -> { service = "dm-service"; path = "/internal/dms"; query = query("after", "limit", "user", "all"); }
             default -> { service = "history-service"; path = "/internal/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit"); }
