@@ -150,7 +150,8 @@ public class StreamRoutes {
             }
         });
         try {
-            Subscriber subscriber = opening.open(new ResponseSink(response, context.request().connection()), loop, () -> vertx.cancelTimer(expiry));
+            Subscriber subscriber = opening.open(new ResponseSink(response, context.request().connection()), loop,
+                    () -> vertx.cancelTimer(expiry));
             opened.set(subscriber);
             response.closeHandler(ignored -> subscriber.closed());
             response.exceptionHandler(ignored -> subscriber.closed());
