@@ -554,28 +554,27 @@ class GatewayBenchmark {
     /**
      * Posts messages number from..to-1 to the target, one after another, each answered 2xx. A 503
      * (a service still catching up under the storm) is retried as a client does: the same request,
-     * whose clientId makes a second copy impossible, after its Retry-After.
+     * whose clientId makes a second copy impossible, about once a second (the Retry-After the
+     * services send), until it is answered otherwise.
      */
     private void postAll(Target target, int from, int to) throws Exception {
         for (int seq = from; seq < to; seq++) {
             HttpRequest post = target.retriablePublication(0, BenchSubscriber.marker(seq, System.nanoTime()));
-            int status = 0;
-            for (int attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
-                HttpResponse<Void> answer = posting.send(post, HttpResponse.BodyHandlers.discarding());
-                status = answer.statusCode();
-                if (status != 503) {
-                    break;
-                }
-                log("post " + seq + " answered 503 (attempt " + attempt + "); retrying with its clientId");
-                Thread.sleep(1000L * answer.headers().firstValueAsLong("Retry-After").orElse(1));
-            }
-            if (status / 100 != 2) {
-                throw new AssertionError("post " + seq + " answered " + status);
+            AtomicInteger status = new AtomicInteger();
+            int number = seq;
+            await("post " + seq + " answered other than 503").atMost(SETTLE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        status.set(posting.send(post, HttpResponse.BodyHandlers.discarding()).statusCode());
+                        if (status.get() == 503) {
+                            log("post " + number + " answered 503; retrying with its clientId");
+                        }
+                        return status.get() != 503;
+                    });
+            if (status.get() / 100 != 2) {
+                throw new AssertionError("post " + seq + " answered " + status.get());
             }
         }
     }
-
-    private static final int POST_ATTEMPTS = 10;
 
     private static final int IDLE_CONNECTS_IN_FLIGHT = 200;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);

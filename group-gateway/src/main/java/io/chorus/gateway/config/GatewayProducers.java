@@ -117,8 +117,10 @@ public class GatewayProducers {
      */
     @Produces
     @Singleton
-    GroupPosts groupPosts(@RestClient HistoryClient history) {
-        return new GroupPosts(GroupPosts.through(history), 256, 10_000);
+    GroupPosts groupPosts(@RestClient HistoryClient history, MeterRegistry registry) {
+        GroupPosts posts = new GroupPosts(GroupPosts.through(history), 256, 10_000);
+        registry.gauge("chorus.posts.waiting", posts, GroupPosts::waiting);
+        return posts;
     }
 
     // Closed before the REST client goes: queued posts are sent, or answered 503, not dropped.

@@ -41,7 +41,7 @@ public final class SseFrames {
      * the event is no longer referenced (it is never released by hand: writes use views of it).
      */
     public static Buffer chunk(Buffer frame) {
-        byte[] size = (Integer.toHexString(frame.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] size = chunkSizeLine(frame);
         ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
                 ByteBuffer.allocateDirect(size.length + frame.length() + 2)).clear());
         chunk.writeBytes(size).writeBytes(frame.getByteBuf()).writeByte('\r').writeByte('\n');
@@ -50,8 +50,13 @@ public final class SseFrames {
 
     /** A stream's own frames as one HTTP/1.1 chunk, written once (on the heap: the socket write copies it). */
     public static Buffer heapChunk(Buffer frames) {
-        byte[] size = (Integer.toHexString(frames.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] size = chunkSizeLine(frames);
         return Buffer.buffer(size.length + frames.length() + 2).appendBytes(size).appendBuffer(frames).appendString("\r\n");
+    }
+
+    /** A chunk's first line: its size in bytes, in hex. */
+    private static byte[] chunkSizeLine(Buffer bytes) {
+        return (Integer.toHexString(bytes.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The whole event: its id line, then the shared body. */

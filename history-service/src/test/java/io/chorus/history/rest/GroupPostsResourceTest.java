@@ -5,14 +5,18 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.chorus.common.security.VerifiedTokens;
 import io.chorus.testing.BusSinkResource;
 import io.chorus.testing.ChorusTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import jakarta.inject.Inject;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,15 @@ class GroupPostsResourceTest {
     private static JsonPath send(List<Map<String, Object>> posts) {
         return internal().contentType(ContentType.JSON).body(Map.of("posts", posts))
                 .post("/internal/group-messages").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Inject
+    JWTParser parser;
+
+    @Test
+    void tokensAreVerifiedThroughTheParserThatRemembersThem() {
+        // common's VerifiedTokens replaces smallrye-jwt's parser bean (an alternative with a priority).
+        assertInstanceOf(VerifiedTokens.class, parser);
     }
 
     @Test
@@ -74,6 +87,10 @@ class GroupPostsResourceTest {
                 .then().statusCode(400);
         internal().contentType(ContentType.JSON).post("/internal/group-messages").then().statusCode(400);
         String group = uniqueGroup();
+        List<Map<String, Object>> tooMany = java.util.Collections.nCopies(GroupPostsResource.MAX_POSTS + 1,
+                post(group, "mallory", "flood", null));
+        internal().contentType(ContentType.JSON).body(Map.of("posts", tooMany)).post("/internal/group-messages")
+                .then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("posts", List.of(post(group, "mallory", "forged", null))))
                 .post("/internal/group-messages").then().statusCode(401);
         internal().get("/internal/groups/" + group + "/messages").then().statusCode(200).body("messages", hasSize(0));
