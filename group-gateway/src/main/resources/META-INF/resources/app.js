@@ -92,11 +92,11 @@ function fetchPage(conv, before) {
 }
 
 function fromGroupMessage(m) {
-  return { id: m.id, sender: m.sender, text: m.text, sentAt: m.sentAt };
+  return { id: m.id, sender: m.sender, text: m.text, sentAt: m.sentAt, editedAt: m.editedAt, deleted: m.deleted === true };
 }
 
 function fromDirectMessage(m) {
-  return { id: m.id, sender: m.from, text: m.text, sentAt: m.sentAt };
+  return { id: m.id, sender: m.from, text: m.text, sentAt: m.sentAt, editedAt: m.editedAt, deleted: m.deleted === true };
 }
 
 /** Adds a message once (ids are unique per conversation); false if it was there already. */
@@ -157,9 +157,17 @@ function messageNode(message) {
   time.dateTime = message.sentAt;
   time.textContent = formatTime(message.sentAt);
   meta.append(sender, ' ', time);
+  if (message.editedAt && !message.deleted) {
+    const edited = document.createElement('span');
+    edited.className = 'edited';
+    edited.textContent = ' (edited)';
+    meta.append(edited);
+  }
   const text = document.createElement('p');
   text.className = 'text';
-  text.textContent = message.text;
+  // A tombstone keeps its place in the conversation, without its text.
+  if (message.deleted) li.classList.add('deleted');
+  text.textContent = message.deleted ? 'Message deleted' : message.text;
   li.append(meta, text);
   return li;
 }
@@ -386,6 +394,8 @@ function openStream() {
   };
   es.addEventListener('group-message', (e) => onEvent(e, 'group'));
   es.addEventListener('direct-message', (e) => onEvent(e, 'dm'));
+  es.addEventListener('message-edited', onChange);
+  es.addEventListener('message-deleted', onChange);
   es.onerror = () => {
     if (state.stream !== es) return;
     if (es.readyState === EventSource.CLOSED) {
@@ -448,6 +458,23 @@ function onEvent(event, kind) {
     announce('New message from ' + message.sender + where);
   }
   renderLists();
+}
+
+/** An edit or delete: the data is the message as it now is; a message not loaded yet is left for history. */
+function onChange(event) {
+  if (event.lastEventId) state.lastEventId = event.lastEventId;
+  let data;
+  try { data = JSON.parse(event.data); } catch (e) { return; }
+  const group = data.group !== undefined;
+  const conv = group ? conversation('group', data.group)
+    : conversation('dm', keyOf(data.from) === keyOf(state.me) ? data.to : data.from);
+  if (!conv.byId.has(data.id)) return;
+  const message = group ? fromGroupMessage(data) : fromDirectMessage(data);
+  conv.byId.set(message.id, message);
+  if (conv === state.current) {
+    const node = $('message-list').querySelector('li[data-id="' + message.id + '"]');
+    if (node) node.replaceWith(messageNode(message));
+  }
 }
 
 function showConnection(text, kind) {

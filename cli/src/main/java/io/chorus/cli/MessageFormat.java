@@ -22,9 +22,17 @@ final class MessageFormat {
         return message.hasNonNull("sender") ? message.path("sender").asText() : message.path("from").asText();
     }
 
+    /** A message's text as it now is: {@code (deleted)} for a tombstone, {@code (edited)} after an edited one. */
+    static String text(JsonNode message) {
+        if (message.path("deleted").asBoolean(false)) {
+            return "(deleted)";
+        }
+        return safe(message.path("text").asText()) + (message.hasNonNull("editedAt") ? " (edited)" : "");
+    }
+
     /** In a chat the conversation is known, so only who said what: {@code [alice] tea at five?}. */
     String chat(JsonNode message) {
-        return "[" + safe(sender(message)) + "] " + safe(message.path("text").asText());
+        return "[" + safe(sender(message)) + "] " + text(message);
     }
 
     /**
@@ -32,18 +40,29 @@ final class MessageFormat {
      * {@code [garden] bob joined}.
      */
     String event(String type, JsonNode message) {
+        if ("presence".equals(type)) {
+            return "[presence] " + safe(message.path("user").asText()) + (message.path("online").asBoolean() ? " is online" : " is offline");
+        }
+        if ("typing".equals(type)) {
+            String where = message.hasNonNull("group") ? message.path("group").asText() : "dm";
+            return "[" + safe(where) + "] " + safe(message.path("user").asText()) + " is typing…";
+        }
         if ("member-joined".equals(type) || "member-left".equals(type)) {
             return "[" + safe(message.path("group").asText()) + "] " + safe(message.path("member").asText())
                     + ("member-joined".equals(type) ? " joined" : " left");
         }
-        String where = "direct-message".equals(type) ? "dm" : message.path("group").asText(type);
-        return "[" + safe(where) + "] " + safe(sender(message)) + ": " + safe(message.path("text").asText());
+        String where = message.hasNonNull("group") ? message.path("group").asText() : message.hasNonNull("from") ? "dm" : type;
+        if ("message-edited".equals(type) || "message-deleted".equals(type)) {
+            // The data is the changed message as it now is: name it by id, as history does.
+            return "[" + safe(where) + "] #" + message.path("id").asText() + " " + safe(sender(message)) + ": " + text(message);
+        }
+        return "[" + safe(where) + "] " + safe(sender(message)) + ": " + text(message);
     }
 
     /** A history line: {@code #42 2026-11-25 10:00 alice: tea at five?}. */
     String history(JsonNode message) {
         return "#" + message.path("id").asText() + " " + time(message.path("sentAt").asText()) + " "
-                + safe(sender(message)) + ": " + safe(message.path("text").asText());
+                + safe(sender(message)) + ": " + text(message);
     }
 
     private String time(String sentAt) {

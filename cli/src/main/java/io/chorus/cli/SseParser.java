@@ -29,6 +29,7 @@ public final class SseParser {
     private StringBuilder data;
     private boolean sawComment;
     private boolean sawId;
+    private boolean dispatchedWithId;
 
     /** Feeds one line; returns the event it completes, if any. */
     public Optional<Event> line(String line) {
@@ -75,6 +76,14 @@ public final class SseParser {
         return seen;
     }
 
+    /**
+     * Whether the event just dispatched had an {@code id:} line of its own. Chorus' ephemeral
+     * events (typing, presence) have none: they carry the last id over, but are no position.
+     */
+    public boolean lastHadOwnId() {
+        return dispatchedWithId;
+    }
+
     /** The id the next Last-Event-ID header would carry, as the spec's "last event ID buffer". */
     public String lastId() {
         return lastId;
@@ -84,6 +93,7 @@ public final class SseParser {
         StringBuilder completed = data;
         String name = type;
         boolean idOnly = sawId && completed == null;
+        dispatchedWithId = sawId;
         data = null;
         type = null;
         sawId = false;

@@ -32,4 +32,24 @@ class MessageFormatTest {
         assertEquals("[garden] bob joined", format.event("member-joined", joined));
         assertEquals("[garden] bob left", format.event("member-left", joined));
     }
+
+    @Test
+    void marksEditedMessagesAndShowsTombstonesWithoutText() {
+        var edited = JSON.createObjectNode().put("id", 42).put("group", "garden").put("sender", "alice")
+                .put("text", "tea at six?").put("sentAt", "2026-11-25T10:00:00Z").put("editedAt", "2026-11-25T10:05:00Z");
+        var tombstone = JSON.createObjectNode().put("id", 43).put("group", "garden").put("sender", "alice")
+                .put("sentAt", "2026-11-25T10:00:00Z").put("deleted", true);
+        var dmEdited = JSON.createObjectNode().put("id", 7).put("from", "alice").put("to", "bob").put("text", "pie")
+                .put("editedAt", "2026-11-25T10:05:00Z");
+        assertEquals("[garden] #42 alice: tea at six? (edited)", format.event("message-edited", edited));
+        assertEquals("[garden] #43 alice: (deleted)", format.event("message-deleted", tombstone));
+        assertEquals("[dm] #7 alice: pie (edited)", format.event("message-edited", dmEdited));
+        assertEquals("#43 2026-11-25 10:00 alice: (deleted)", format.history(tombstone));
+        assertEquals("[alice] tea at six? (edited)", format.chat(edited));
+        assertEquals("[garden] alice is typing…", format.event("typing",
+                JSON.createObjectNode().put("group", "garden").put("user", "alice")));
+        assertEquals("[dm] alice is typing…", format.event("typing", JSON.createObjectNode().put("peer", "alice").put("user", "alice")));
+        assertEquals("[presence] bob is offline", format.event("presence",
+                JSON.createObjectNode().put("user", "bob").put("online", false)));
+    }
 }

@@ -29,6 +29,15 @@ class SseParserTest {
     }
 
     @Test
+    void tellsEventsWithAnIdLineFromThoseCarryingTheLastOneOver() {
+        SseParser parser = new SseParser();
+        assertEquals("5", parse(parser, "id: 5", "event: group-message", "data: {}", "").get(0).id());
+        assertTrue(parser.lastHadOwnId());
+        assertEquals("5", parse(parser, "event: typing", "data: {}", "").get(0).id());
+        assertFalse(parser.lastHadOwnId(), "typing has no id line of its own");
+    }
+
+    @Test
     void joinsDataLinesWithNewlines() {
         assertEquals("a\nb\n", parse(new SseParser(), "data: a", "data:b", "data", "").get(0).data());
     }
