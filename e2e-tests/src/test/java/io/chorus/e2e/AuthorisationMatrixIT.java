@@ -79,7 +79,14 @@ class AuthorisationMatrixIT extends AgainstCluster {
         String dmSecret = "dm-secret-" + alice;
         api.sendDm(tokens.get(Caller.MEMBER), bob, dmSecret);
 
-        List<Row> rows = rows(alice, bob, group, groupSecret, dmSecret);
+        // Messages of the member's to edit and delete: the secrets above must stay readable.
+        Changeable changeable = new Changeable(
+                api.post(tokens.get(Caller.MEMBER), group, "to be edited").getLong("id"),
+                api.post(tokens.get(Caller.MEMBER), group, "to be deleted").getLong("id"),
+                api.sendDm(tokens.get(Caller.MEMBER), bob, "dm to be edited").getLong("id"),
+                api.sendDm(tokens.get(Caller.MEMBER), bob, "dm to be deleted").getLong("id"));
+
+        List<Row> rows = rows(alice, bob, group, groupSecret, dmSecret, changeable);
         List<String> mismatches = new ArrayList<>();
         StringBuilder table = new StringBuilder("| endpoint |");
         List<Caller> callers = List.of(Caller.values());
@@ -88,7 +95,8 @@ class AuthorisationMatrixIT extends AgainstCluster {
         for (Row row : rows) {
             table.append("| ").append(row.service()).append(' ').append(row.method()).append(' ')
                     .append(row.path().replace(group, "{g}").replace(bob, "{peer}").replace(alice, "{name}")
-                            .replace("{fresh}", "{new g}").replaceAll("\\?.*", "")).append(" |");
+                            .replace("{fresh}", "{new g}").replaceAll("/messages/\\d+", "/messages/{id}")
+                            .replaceAll("\\?.*", "")).append(" |");
             for (Caller caller : callers) {
                 Integer expected = row.expected().get(caller);
                 if (expected == null) {
@@ -133,7 +141,12 @@ class AuthorisationMatrixIT extends AgainstCluster {
         return group;
     }
 
-    private static List<Row> rows(String alice, String bob, String group, String groupSecret, String dmSecret) {
+    /** Ids of the member's group messages and DMs that the edit and delete rows change. */
+    record Changeable(long groupEdit, long groupDelete, long dmEdit, long dmDelete) {
+    }
+
+    private static List<Row> rows(String alice, String bob, String group, String groupSecret, String dmSecret,
+                                  Changeable changeable) {
         String users = "user-service";
         String dms = "dm-service";
         String gateway = "group-gateway";
@@ -151,6 +164,13 @@ class AuthorisationMatrixIT extends AgainstCluster {
         rows.add(new Row(users, "GET", "/internal/users", none, statusesAll(404), null));
         rows.add(new Row(dms, "POST", "/api/dms/" + bob + "/messages", caller -> "{\"text\":\"hello\"}",
                 statuses(401, 401, 401, 201, 201, 201), null));
+        rows.add(new Row(dms, "PATCH", "/api/dms/" + bob + "/messages/" + changeable.dmEdit(), caller -> "{\"text\":\"edited\"}",
+                statuses(401, 401, 401, 404, 404, 200), null));
+        rows.add(new Row(dms, "DELETE", "/api/dms/" + bob + "/messages/" + changeable.dmDelete(), none,
+                statuses(401, 401, 401, 404, 404, 204), null));
+        // Each caller's own conversation with {peer} (the row above gave every one of them a DM).
+        rows.add(new Row(dms, "PUT", "/api/dms/" + bob + "/read", caller -> "{\"upTo\":1}",
+                statuses(401, 401, 401, 204, 204, 204), null));
         rows.add(new Row(dms, "GET", "/api/dms", none, statuses(401, 401, 401, 200, 200, 200), null));
         rows.add(new Row(dms, "GET", "/api/dms/" + bob + "/messages", none, statuses(401, 401, 401, 200, 200, 200), dmSecret));
         rows.add(new Row(dms, "GET", "/internal/dms?after=0&all=true", none, internal(200), dmSecret));
@@ -164,10 +184,22 @@ class AuthorisationMatrixIT extends AgainstCluster {
         rows.add(new Row(gateway, "DELETE", "/api/groups/{fresh}/members/me", none, statuses(401, 401, 401, 204, 204, 204), null));
         rows.add(new Row(gateway, "POST", "/api/groups/" + group + "/messages", caller -> "{\"text\":\"hello\"}",
                 statuses(401, 401, 401, 403, 403, 201), null));
+        rows.add(new Row(gateway, "PATCH", "/api/groups/" + group + "/messages/" + changeable.groupEdit(),
+                caller -> "{\"text\":\"edited\"}", statuses(401, 401, 401, 403, 403, 200), null));
+        rows.add(new Row(gateway, "DELETE", "/api/groups/" + group + "/messages/" + changeable.groupDelete(), none,
+                statuses(401, 401, 401, 403, 403, 204), null));
+        rows.add(new Row(gateway, "PUT", "/api/groups/" + group + "/read", caller -> "{\"upTo\":1}",
+                statuses(401, 401, 401, 403, 403, 204), null));
         rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/messages", none, statuses(401, 401, 401, 403, 403, 200), groupSecret));
         rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/events", none, statuses(401, 401, 401, 403, 403, 200), null));
         rows.add(new Row(gateway, "GET", "/api/events", none, statuses(401, 401, 401, 200, 200, 200), null));
         rows.add(new Row(history, "POST", "/internal/groups/" + group + "/messages", caller -> "{\"text\":\"internal\"}", internal(201), null));
+        rows.add(new Row(history, "PATCH", "/internal/groups/" + group + "/messages/" + changeable.groupEdit(),
+                caller -> "{\"text\":\"edited inside\"}", internal(200), null));
+        rows.add(new Row(history, "DELETE", "/internal/groups/" + group + "/messages/" + changeable.groupDelete(), none,
+                internal(204), null));
+        rows.add(new Row(history, "PUT", "/internal/groups/" + group + "/read", caller -> "{\"upTo\":1}", internal(204), null));
+        rows.add(new Row(history, "GET", "/internal/unread?group=" + group, none, internal(200), null));
         rows.add(new Row(history, "POST", "/internal/group-messages", caller -> "{\"posts\":[{\"group\":\"" + group
                 + "\",\"sender\":\"someone\",\"text\":\"batched\"}]}", internal(200), null));
         rows.add(new Row(history, "PUT", "/internal/groups/{fresh}/members/me", none, internal(201), null));

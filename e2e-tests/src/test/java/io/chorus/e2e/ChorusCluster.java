@@ -156,6 +156,20 @@ public final class ChorusCluster implements AutoCloseable {
         awaitReady(service);
     }
 
+    /** Kills the service at once (SIGKILL): a crash, with no shutdown of any kind. */
+    public void kill(String service) {
+        Process process = processes.remove(service);
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static String module(String instance) {
         return instance.startsWith(GATEWAY) ? GATEWAY : instance;
     }

@@ -60,6 +60,8 @@ class HostileInputIT {
     private String aliceToken;
     private String bob;
     private String group;
+    private long messageId;
+    private long dmId;
 
     @BeforeAll
     static void start() throws SQLException {
@@ -93,8 +95,8 @@ class HostileInputIT {
         aliceToken = duo.alice();
         bob = duo.bobName();
         group = duo.group();
-        api.post(aliceToken, group, "hello");
-        api.sendDm(aliceToken, bob, "hello bob");
+        messageId = api.post(aliceToken, group, "hello").getLong("id");
+        dmId = api.sendDm(aliceToken, bob, "hello bob").getLong("id");
 
         Map<String, Integer> perEndpoint = new TreeMap<>();
         Map<Integer, Integer> perStatus = new TreeMap<>();
@@ -223,8 +225,9 @@ class HostileInputIT {
 
     private Case generate(int n) {
         String[] endpoints = {"register", "login", "user", "directory", "me", "create-group", "groups", "group", "members",
-            "join", "leave", "post", "history", "group-events", "events", "send-dm", "conversations", "dm-history",
-            "internal-append", "internal-batch", "internal-log", "internal-dms", "internal-group-history"};
+            "join", "leave", "post", "edit", "delete-message", "read", "history", "group-events", "events", "send-dm", "edit-dm",
+            "delete-dm", "read-dm", "conversations", "dm-history", "internal-append", "internal-edit", "internal-read",
+            "internal-unread", "internal-batch", "internal-log", "internal-dms", "internal-group-history"};
         String endpoint = endpoints[n % endpoints.length];
         String what = "";
         List<String[]> headers = new ArrayList<>();
@@ -268,19 +271,28 @@ class HostileInputIT {
             case "join" -> { service = "group-gateway"; method = "PUT"; path = "/api/groups/" + groupOr(name) + "/members/me"; }
             case "leave" -> { service = "group-gateway"; method = "DELETE"; path = "/api/groups/" + name + "/members/me"; }
             case "post" -> { service = "group-gateway"; method = "POST"; path = "/api/groups/" + groupOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
-            case "history" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit"); }
+            case "edit" -> { service = "group-gateway"; method = "PATCH"; path = "/api/groups/" + groupOr(name) + "/messages/" + idOr(messageId); body = jsonBody("text"); }
+            case "delete-message" -> { service = "group-gateway"; method = "DELETE"; path = "/api/groups/" + groupOr(name) + "/messages/" + idOr(messageId); }
+            case "read" -> { service = "group-gateway"; method = "PUT"; path = "/api/groups/" + groupOr(name) + "/read"; body = jsonBody("upTo"); }
+            case "history" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit", "q"); }
             case "group-events" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/events"; query = query("lastEventId", "self", "access_token"); lastEventId(headers); }
             case "events" -> { service = "group-gateway"; path = "/api/events"; query = query("lastEventId", "self"); lastEventId(headers); }
             case "send-dm" -> { service = "dm-service"; method = "POST"; path = "/api/dms/" + peerOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
+            case "edit-dm" -> { service = "dm-service"; method = "PATCH"; path = "/api/dms/" + peerOr(name) + "/messages/" + idOr(dmId); body = jsonBody("text"); }
+            case "delete-dm" -> { service = "dm-service"; method = "DELETE"; path = "/api/dms/" + peerOr(name) + "/messages/" + idOr(dmId); }
+            case "read-dm" -> { service = "dm-service"; method = "PUT"; path = "/api/dms/" + peerOr(name) + "/read"; body = jsonBody("upTo"); }
             case "conversations" -> { service = "dm-service"; path = "/api/dms"; query = query("before", "limit"); }
-            case "dm-history" -> { service = "dm-service"; path = "/api/dms/" + peerOr(name) + "/messages"; query = query("before", "after", "limit"); }
+            case "dm-history" -> { service = "dm-service"; path = "/api/dms/" + peerOr(name) + "/messages"; query = query("before", "after", "limit", "q"); }
             case "internal-append" -> { service = "history-service"; method = "POST"; path = "/internal/groups/" + groupOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
+            case "internal-edit" -> { service = "history-service"; method = "PATCH"; path = "/internal/groups/" + groupOr(name) + "/messages/" + idOr(messageId); body = jsonBody("text"); }
+            case "internal-read" -> { service = "history-service"; method = "PUT"; path = "/internal/groups/" + groupOr(name) + "/read"; body = jsonBody("upTo"); }
+            case "internal-unread" -> { service = "history-service"; path = "/internal/unread"; query = query("group", "group"); }
             case "internal-batch" -> { service = "history-service"; method = "POST"; path = "/internal/group-messages";
                 body = random.nextBoolean() ? jsonBody("posts")
                         : utf8("{\"posts\":[" + validObject("group", "sender", "text", "clientId") + "]}"); }
             case "internal-log" -> { service = "history-service"; path = "/internal/messages"; query = query("after", "limit", "group", "all", "membership"); }
             case "internal-dms" -> { service = "dm-service"; path = "/internal/dms"; query = query("after", "limit", "user", "all"); }
-            default -> { service = "history-service"; path = "/internal/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit"); }
+            default -> { service = "history-service"; path = "/internal/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit", "q"); }
         }
         // Now and then the method itself is wrong, or a body comes where none belongs.
         int twist = random.nextInt(40);
@@ -394,6 +406,11 @@ class HostileInputIT {
 
     private String groupOr(String name) {
         return random.nextInt(3) == 0 ? group : name;
+    }
+
+    /** A message id of alice's, now and then; otherwise a hostile path segment. */
+    private String idOr(long id) {
+        return random.nextInt(3) == 0 ? Long.toString(id) : pathSegment();
     }
 
     private String peerOr(String name) {

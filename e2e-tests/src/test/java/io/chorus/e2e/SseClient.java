@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real SSE connection, parsed line by line as the EventSource spec says. Counts as connected
  * once the first heartbeat arrives: heartbeats only go to registered subscribers, so from then
- * on nothing posted can be missed.
+ * on nothing posted can be missed. Events of the logs (with an {@code id:} line) and ephemeral
+ * ones (typing, presence: no id line) are kept apart: {@link #next} and friends return the
+ * former, {@link #nextEphemeral} the latter, so a presence notice never stands in for a message.
  */
 public final class SseClient implements AutoCloseable {
 
@@ -29,6 +31,7 @@ public final class SseClient implements AutoCloseable {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Event> ephemeral = new LinkedBlockingQueue<>();
     private final CountDownLatch heartbeat = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread reader;
@@ -85,7 +88,8 @@ public final class SseClient implements AutoCloseable {
                         lastEventId = event.id();
                     }
                     if (!event.isCursorOnly()) {
-                        events.add(new Event(event.id(), event.type(), event.data()));
+                        (parser.lastHadOwnId() ? events : ephemeral).add(new Event(
+                                parser.lastHadOwnId() ? event.id() : null, event.type(), event.data()));
                     }
                 });
             }
@@ -105,6 +109,34 @@ public final class SseClient implements AutoCloseable {
             throw new AssertionError("no event within " + timeout);
         }
         return event;
+    }
+
+    /** The next ephemeral event (no id line) of the given type, skipping others; AssertionError if none in time. */
+    public Event nextEphemeral(String type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Event event = ephemeral.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new AssertionError("no " + type + " event within " + timeout);
+            }
+            if (event.event().equals(type)) {
+                return event;
+            }
+        }
+    }
+
+    /** The ephemeral events of the given type that arrive within the time, in order. */
+    public List<Event> ephemeralWithin(String type, Duration time) throws InterruptedException {
+        List<Event> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + time.toNanos();
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            Event event = ephemeral.poll(left, TimeUnit.NANOSECONDS);
+            if (event != null && event.event().equals(type)) {
+                seen.add(event);
+            }
+        }
+        return seen;
     }
 
     /** The next event if one arrives in time, else null. */

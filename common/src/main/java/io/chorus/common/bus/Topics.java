@@ -14,6 +14,16 @@ import io.chorus.common.naming.NameRule;
  *   <li>{@code membership/<group key>}: a join or leave committed to the group log, as
  *       {@link io.chorus.common.message.GroupLogEntry} JSON; published by history-service after
  *       commit, like messages, and ordered among them by its position.</li>
+ *   <li>{@code group-change/<group key>}: an edit or delete of a group message, committed to the
+ *       group log, as {@link io.chorus.common.message.GroupLogEntry} JSON (its target, actor
+ *       and the message as it now is); ordered like the rest by its position.</li>
+ *   <li>{@code dm-change/<recipient key>}: an edit or delete of a DM, as
+ *       {@link io.chorus.common.message.DmLogEntry} JSON; ordered among the DMs by its position.</li>
+ *   <li>{@code typing/<group key>}: a member is typing in the group, as
+ *       {@link io.chorus.common.message.Typing.InGroup} JSON. Ephemeral: in no log, never
+ *       replayed; a lost one is simply not shown.</li>
+ *   <li>{@code dm-typing/<recipient key>}: someone is typing to the recipient, as
+ *       {@link io.chorus.common.message.Typing.InDm} JSON; ephemeral too.</li>
  * </ul>
  * Keys are names in lower case ({@link NameRule#key}).
  */
@@ -22,6 +32,10 @@ public final class Topics {
     public static final String GROUP = "group/";
     public static final String DM = "dm/";
     public static final String MEMBERSHIP = "membership/";
+    public static final String GROUP_CHANGE = "group-change/";
+    public static final String DM_CHANGE = "dm-change/";
+    public static final String TYPING = "typing/";
+    public static final String DM_TYPING = "dm-typing/";
 
     private Topics() {
     }
@@ -36,5 +50,21 @@ public final class Topics {
 
     public static String membership(String groupName) {
         return MEMBERSHIP + NameRule.key(groupName);
+    }
+
+    public static String groupChange(String groupName) {
+        return GROUP_CHANGE + NameRule.key(groupName);
+    }
+
+    public static String dmChange(String recipientName) {
+        return DM_CHANGE + NameRule.key(recipientName);
+    }
+
+    public static String typing(String groupName) {
+        return TYPING + NameRule.key(groupName);
+    }
+
+    public static String dmTyping(String recipientName) {
+        return DM_TYPING + NameRule.key(recipientName);
     }
 }

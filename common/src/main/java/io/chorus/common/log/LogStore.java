@@ -68,6 +68,35 @@ public final class LogStore<A, E> {
         });
     }
 
+    /** The work of an amendment: checks what the log holds, updates it and inserts the new entry. */
+    @FunctionalInterface
+    public interface Amendment<E> {
+        /**
+         * @param position the new entry's position
+         * @return the new entry, or null when there is nothing to append (the change was already
+         *         made); throw a {@link io.chorus.common.error.ProblemException} to refuse (the
+         *         transaction rolls back, nothing changes)
+         */
+        E apply(Connection connection, long position, Instant at) throws SQLException;
+    }
+
+    /**
+     * Appends one entry that changes an earlier one (an edit or a delete), in one transaction
+     * under the head lock, like {@link #append}: so the change takes the next position among
+     * the posts, and the check of the earlier entry (its sender, whether it is deleted) sees
+     * every change committed before it, across replicas too. Null when nothing was appended.
+     */
+    public E amend(Amendment<E> amendment) {
+        return LogHead.inTransaction(dataSource, "change an entry of " + schema.table(), connection -> {
+            long position = LogHead.lock(connection) + 1;
+            E entry = amendment.apply(connection, position, Instant.now().truncatedTo(ChronoUnit.MICROS));
+            if (entry != null) {
+                LogHead.advance(connection, position);
+            }
+            return entry;
+        });
+    }
+
     /** Entries after a position that match the filter, oldest first, at most {@code limit}. */
     public List<E> after(long position, LogFilter filter, int limit) {
         return page(filter, null, position, limit);

@@ -23,4 +23,17 @@ public final class Cursor {
         }
         throw ProblemException.invalid(parameter + " must be a message id (a whole number >= 0)");
     }
+
+    /** A message id from a path ({@code /messages/{id}}): anything but a position names no message, 404. */
+    public static long messageId(String raw) {
+        try {
+            long id = Long.parseLong(raw.trim());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // Same answer as an id nothing has.
+        }
+        throw ProblemException.notFound("no message with id '" + raw + "': ids are whole numbers above 0");
+    }
 }

@@ -1,7 +1,24 @@
 package io.chorus.common.message;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
-/** A direct message as the API, the bus and the SSE streams show it; id is its DM-log position. */
-public record DirectMessage(long id, String from, String to, String text, Instant sentAt) {
+/**
+ * A direct message as the API, the bus and the SSE streams show it; id is its DM-log position.
+ * Like {@link GroupMessage}: {@code editedAt} once edited, a tombstone ({@code deleted}, no text)
+ * once deleted, both left out of the JSON until they apply.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DirectMessage(long id, String from, String to, String text, Instant sentAt, Instant editedAt,
+                            Boolean deleted) {
+
+    public DirectMessage(long id, String from, String to, String text, Instant sentAt) {
+        this(id, from, to, text, sentAt, null, null);
+    }
+
+    @JsonIgnore
+    public boolean isTombstone() {
+        return Boolean.TRUE.equals(deleted);
+    }
 }

@@ -1,7 +1,7 @@
 package io.chorus.dm.repository;
 
 import io.chorus.common.log.LogSchema;
-import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.DmLogEntry;
 import io.chorus.common.naming.NameRule;
 import io.chorus.dm.service.Send;
 import java.sql.Connection;
@@ -16,9 +16,9 @@ import java.util.List;
  * The DM log's table, {@code direct_messages}, and the conversation index its insert keeps in
  * the same transaction (each side's latest DM with the other).
  */
-final class DmLogSchema implements LogSchema<Send, DirectMessage> {
+final class DmLogSchema implements LogSchema<Send, DmLogEntry> {
 
-    static final String COLUMNS = "id, from_name, to_name, text, sent_at";
+    static final String COLUMNS = "id, kind, from_name, to_name, text, sent_at, target, edited_at, deleted";
 
     @Override
     public String table() {
@@ -31,14 +31,18 @@ final class DmLogSchema implements LogSchema<Send, DirectMessage> {
     }
 
     @Override
-    public DirectMessage read(ResultSet row) throws SQLException {
-        return new DirectMessage(row.getLong("id"), row.getString("from_name"), row.getString("to_name"),
-                row.getString("text"), row.getTimestamp("sent_at").toInstant());
+    public DmLogEntry read(ResultSet row) throws SQLException {
+        long target = row.getLong("target");
+        Long changed = row.wasNull() ? null : target;
+        Timestamp editedAt = row.getTimestamp("edited_at");
+        return new DmLogEntry(row.getLong("id"), row.getString("kind"), row.getString("from_name"),
+                row.getString("to_name"), row.getString("text"), row.getTimestamp("sent_at").toInstant(), changed,
+                editedAt == null ? null : editedAt.toInstant(), row.getBoolean("deleted") ? Boolean.TRUE : null);
     }
 
     @Override
-    public DirectMessage entry(long position, Send send, Instant at) {
-        return new DirectMessage(position, send.from(), send.to(), send.text(), at);
+    public DmLogEntry entry(long position, Send send, Instant at) {
+        return new DmLogEntry(position, DmLogEntry.MESSAGE, send.from(), send.to(), send.text(), at, null, null, null);
     }
 
     @Override
@@ -52,15 +56,15 @@ final class DmLogSchema implements LogSchema<Send, DirectMessage> {
     }
 
     @Override
-    public void insert(Connection connection, List<Created<Send, DirectMessage>> created) throws SQLException {
+    public void insert(Connection connection, List<Created<Send, DmLogEntry>> created) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO direct_messages (id, from_name, from_key, to_name, to_key, text, client_id, sent_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO conversations (owner_key, peer_key, peer, last_id) VALUES (?, ?, ?, ?), (?, ?, ?, ?) "
                         + "ON CONFLICT (owner_key, peer_key) DO UPDATE SET peer = EXCLUDED.peer, last_id = EXCLUDED.last_id")) {
-            for (Created<Send, DirectMessage> row : created) {
-                DirectMessage message = row.entry();
+            for (Created<Send, DmLogEntry> row : created) {
+                DmLogEntry message = row.entry();
                 insert.setLong(1, message.id());
                 insert.setString(2, message.from());
                 insert.setString(3, NameRule.key(message.from()));
@@ -84,6 +88,29 @@ final class DmLogSchema implements LogSchema<Send, DirectMessage> {
             }
             insert.executeBatch();
             upsert.executeBatch();
+        }
+    }
+
+    /**
+     * Writes an edit or a delete, inside its transaction. The conversation index keeps pointing
+     * at the newest message: a change is no newer message.
+     */
+    static void insertChange(Connection connection, DmLogEntry entry) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO direct_messages (id, kind, from_name, from_key, to_name, to_key, text, sent_at, target, "
+                        + "edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, entry.id());
+            insert.setString(2, entry.kind());
+            insert.setString(3, entry.from());
+            insert.setString(4, NameRule.key(entry.from()));
+            insert.setString(5, entry.to());
+            insert.setString(6, NameRule.key(entry.to()));
+            insert.setString(7, entry.text());
+            insert.setTimestamp(8, Timestamp.from(entry.sentAt()));
+            insert.setLong(9, entry.target());
+            insert.setTimestamp(10, entry.editedAt() == null ? null : Timestamp.from(entry.editedAt()));
+            insert.setBoolean(11, Boolean.TRUE.equals(entry.deleted()));
+            insert.executeUpdate();
         }
     }
 }

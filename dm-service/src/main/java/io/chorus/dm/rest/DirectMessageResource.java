@@ -1,7 +1,10 @@
 package io.chorus.dm.rest;
 
+import io.chorus.common.error.ProblemException;
 import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.log.Appended;
+import io.chorus.common.log.LogFilter;
+import io.chorus.common.log.SearchQuery;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
@@ -12,9 +15,12 @@ import io.chorus.dm.service.DirectMessages;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -59,6 +65,56 @@ public class DirectMessageResource {
         return Response.status(sent.created() ? 201 : 200).entity(sent.entry()).build();
     }
 
+    /** Only the DM's sender edits it (the peer gets 403); 200 with the DM as it now is. */
+    @PATCH
+    @Path("/{peer}/messages/{id}")
+    public DirectMessage edit(@PathParam("peer") String peer, @PathParam("id") String id,
+                              @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+        long messageId = Cursor.messageId(id);
+        if (!NameRule.isValid(peer)) {
+            throw noConversation(peer);
+        }
+        return directMessages.edit(caller.getName(), peer, messageId, request.text());
+    }
+
+    /** Only the DM's sender deletes it; it stays in the conversation as a tombstone. 204, also when already deleted. */
+    @DELETE
+    @Path("/{peer}/messages/{id}")
+    public Response delete(@PathParam("peer") String peer, @PathParam("id") String id) {
+        long messageId = Cursor.messageId(id);
+        if (!NameRule.isValid(peer)) {
+            throw noConversation(peer);
+        }
+        directMessages.delete(caller.getName(), peer, messageId);
+        return Response.noContent().build();
+    }
+
+    /** 204; the marker only moves forward (SPEC). 404 before the conversation has a message. */
+    @PUT
+    @Path("/{peer}/read")
+    public Response markRead(@PathParam("peer") String peer,
+                             @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
+        if (request.upTo() == null || request.upTo() < 0) {
+            throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
+        }
+        if (!NameRule.isValid(peer) || !messages.markRead(caller.getName(), peer, request.upTo())) {
+            throw noConversation(peer);
+        }
+        return Response.noContent().build();
+    }
+
+    /** 204: the peer's streams show that the caller is typing (ephemeral, throttled). */
+    @POST
+    @Path("/{peer}/typing")
+    public Response typing(@PathParam("peer") String peer, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        directMessages.typing(caller.getName(), peer, authorization);
+        return Response.noContent().build();
+    }
+
+    private static ProblemException noConversation(String peer) {
+        return ProblemException.notFound("no conversation with '" + peer + "'");
+    }
+
     /** Newest first; {@code before} takes the lastMessage id of the last conversation already shown. */
     @GET
     public Conversations conversations(@QueryParam("before") String before, @QueryParam("limit") String limit) {
@@ -69,17 +125,25 @@ public class DirectMessageResource {
     @GET
     @Path("/{peer}/messages")
     public Page history(@PathParam("peer") String peer, @QueryParam("before") String before,
-                        @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                        @QueryParam("after") String after, @QueryParam("limit") String limit,
+                        @QueryParam("q") String q) {
         Long beforeId = Cursor.parseOrNull(before, "before");
         Long afterId = Cursor.parseOrNull(after, "after");
         int pageLimit = PageLimit.parse(limit);
+        LogFilter search = SearchQuery.filterOrNull(q);
         if (!NameRule.isValid(peer)) {
             return new Page(List.of());
         }
-        return new Page(messages.conversation(caller.getName(), peer, beforeId, afterId, pageLimit));
+        return new Page(messages.conversation(caller.getName(), peer, beforeId, afterId, pageLimit, search));
     }
 
     public record SendRequest(String text, String clientId) {
+    }
+
+    public record EditRequest(String text) {
+    }
+
+    public record ReadRequest(Long upTo) {
     }
 
     public record Page(List<DirectMessage> messages) {

@@ -3,7 +3,7 @@ package io.chorus.dm.rest;
 import io.chorus.common.log.LogEntries;
 import io.chorus.common.log.LogPosition;
 import io.chorus.common.log.LogQuery;
-import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.DmLogEntry;
 import io.chorus.common.naming.NameRule;
 import io.chorus.dm.repository.DirectMessageRepository;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -30,9 +30,9 @@ public class DmLogResource {
         this.messages = messages;
     }
 
-    /** DMs after {@code after}, oldest first: those {@code user} sent or received, or every one with {@code all=true}. */
+    /** Entries (DMs, their edits and deletes) after {@code after}, oldest first: those {@code user} sent or received, or every one with {@code all=true}. */
     @GET
-    public LogEntries<DirectMessage> after(@QueryParam("after") String after, @QueryParam("user") String user,
+    public LogEntries<DmLogEntry> after(@QueryParam("after") String after, @QueryParam("user") String user,
                                            @QueryParam("all") boolean all, @QueryParam("limit") String limit) {
         LogQuery query = LogQuery.parse(after, limit, all, user != null && !user.isBlank(), "user");
         if (!query.all() && !NameRule.isValid(user)) {

@@ -348,6 +348,129 @@ class DirectMessageResourceTest {
         assertEquals(bob, payload.get("to"));
     }
 
+    private static io.restassured.response.ValidatableResponse edit(String user, String peer, Object id, String text) {
+        return given().auth().oauth2(TestTokens.valid(user)).contentType(ContentType.JSON)
+                .body("{\"text\":\"" + text + "\"}").patch("/api/dms/" + peer + "/messages/" + id).then();
+    }
+
+    private static io.restassured.response.ValidatableResponse delete(String user, String peer, Object id) {
+        return given().auth().oauth2(TestTokens.valid(user)).delete("/api/dms/" + peer + "/messages/" + id).then();
+    }
+
+    @Test
+    void onlyTheSenderEditsOrDeletesADmWhichStaysAsATombstone() throws InterruptedException {
+        awaitBusCarriesMessages();
+        String ann = user("Ann");
+        String ben = user("Ben");
+        String cy = user("Cy");
+        long start = head();
+        long id = send(ann, ben, "helo").getLong("id");
+        long other = send(ann, ben, "second").getLong("id");
+        long unrelated = send(ben, cy, "not between ann and ben").getLong("id");
+
+        edit(ben, ann, id, "the peer's words").statusCode(403).contentType("application/problem+json");
+        delete(ben, ann, id).statusCode(403);
+        edit(cy, ann, id, "a third user's words").statusCode(404);
+        edit(ann, ben, unrelated, "outside the conversation").statusCode(404);
+        edit(ann, ben, "x1", "not an id").statusCode(404);
+        edit(ann, ben, id, "").statusCode(400);
+        edit(ann, ben, id, "hello").statusCode(200).body("id", equalTo((int) id)).body("text", equalTo("hello"))
+                .body("editedAt", org.hamcrest.Matchers.notNullValue());
+        assertEquals(List.of("hello", "second"), texts(ben, ann), "history shows the edit");
+
+        delete(ann, ben, other).statusCode(204);
+        long headAfterDelete = head();
+        delete(ann, ben, other).statusCode(204);
+        assertEquals(headAfterDelete, head(), "deleting a tombstone again appends nothing");
+        edit(ann, ben, other, "too late").statusCode(409);
+        JsonPath page = given().auth().oauth2(TestTokens.valid(ben)).get("/api/dms/" + ann + "/messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(id, other), page.getList("messages.id", Long.class));
+        assertEquals(java.util.Arrays.asList(null, true), page.getList("messages.deleted"));
+        assertEquals(java.util.Arrays.asList("hello", null), page.getList("messages.text"));
+
+        JsonPath log = internal().queryParam("after", start).queryParam("user", ann).get("/internal/dms")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("message", "message", "message-edited", "message-deleted"), log.getList("entries.kind"));
+        assertEquals(List.of(id, other), log.getList("entries.findAll { it.target != null }.target", Long.class));
+
+        BusSink.Received received;
+        do {
+            received = bus.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the edit reached the bus");
+        } while (!received.topic().equals("dm-change/" + ben.toLowerCase()));
+        assertEquals("message-edited", JsonPath.from(received.payload()).getString("kind"));
+    }
+
+    @Test
+    void searchFindsTheConversationsMessagesHoldingEveryWordAndNoOneElses() {
+        String ann = user("Ann");
+        String ben = user("Ben");
+        String cy = user("Cy");
+        long cake = send(ann, ben, "bring the cake").getLong("id");
+        long reply = send(ben, ann, "which CAKE?").getLong("id");
+        long gone = send(ann, ben, "cake to delete").getLong("id");
+        send(ann, cy, "cake for cy");
+        delete(ann, ben, gone).statusCode(204);
+
+        for (String reader : List.of(ann, ben)) {
+            String peer = reader.equals(ann) ? ben : ann;
+            given().auth().oauth2(TestTokens.valid(reader)).queryParam("q", "cake").get("/api/dms/" + peer + "/messages")
+                    .then().statusCode(200).body("messages.id", contains((int) cake, (int) reply));
+        }
+        given().auth().oauth2(TestTokens.valid(ann)).queryParam("q", "bring cake").get("/api/dms/" + ben + "/messages")
+                .then().statusCode(200).body("messages.id", contains((int) cake));
+        given().auth().oauth2(TestTokens.valid(ann)).queryParam("q", "pie").get("/api/dms/" + ben + "/messages")
+                .then().statusCode(200).body("messages", hasSize(0));
+        given().auth().oauth2(TestTokens.valid(cy)).queryParam("q", "cake").get("/api/dms/" + ben + "/messages")
+                .then().statusCode(200).body("messages", hasSize(0));
+        given().auth().oauth2(TestTokens.valid(ann)).queryParam("q", "cake").queryParam("limit", 1)
+                .get("/api/dms/" + ben + "/messages").then().statusCode(200).body("messages.id", contains((int) reply));
+        given().auth().oauth2(TestTokens.valid(ann)).queryParam("q", "  ").get("/api/dms/" + ben + "/messages")
+                .then().statusCode(400);
+    }
+
+    private static int markRead(String user, String peer, String body) {
+        return given().auth().oauth2(TestTokens.valid(user)).contentType(ContentType.JSON).body(body)
+                .put("/api/dms/" + peer + "/read").then().extract().statusCode();
+    }
+
+    /** The user's conversation with the peer as {@code GET /api/dms} lists it. */
+    private static Map<String, Object> listed(String user, String peer) {
+        List<Map<String, Object>> conversations = given().auth().oauth2(TestTokens.valid(user)).get("/api/dms")
+                .then().statusCode(200).extract().jsonPath().getList("conversations");
+        return conversations.stream().filter(c -> peer.equals(c.get("peer"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void unreadCountsThePeersDmsAfterTheMarkerWhichOnlyMovesForward() {
+        String ann = user("Ann");
+        String ben = user("Ben");
+        assertEquals(404, markRead(ann, ben, "{\"upTo\":1}"), "no conversation yet");
+        long first = send(ann, ben, "one").getLong("id");
+        send(ben, ann, "ben's own");
+        long gone = send(ann, ben, "two").getLong("id");
+        long last = send(ann, ben, "three").getLong("id");
+
+        assertEquals(3, listed(ben, ann).get("unread"));
+        assertTrue(listed(ben, ann).containsKey("lastRead") && listed(ben, ann).get("lastRead") == null);
+        assertEquals(1, listed(ann, ben).get("unread"), "ann has ben's one DM unread");
+        delete(ann, ben, gone).statusCode(204);
+        assertEquals(2, listed(ben, ann).get("unread"), "a tombstone is not unread");
+
+        assertEquals(204, markRead(ben, ann, "{\"upTo\":" + first + "}"));
+        assertEquals(1, listed(ben, ann).get("unread"));
+        assertEquals(204, markRead(ben, ann, "{\"upTo\":0}"));
+        assertEquals(first, ((Number) listed(ben, ann).get("lastRead")).longValue(), "an older id changes nothing");
+        assertEquals(204, markRead(ben, ann, "{\"upTo\":" + (last + 1_000_000) + "}"));
+        assertEquals(0, listed(ben, ann).get("unread"));
+        assertEquals(last, ((Number) listed(ben, ann).get("lastRead")).longValue(), "one past the newest is the newest");
+        assertEquals(1, listed(ann, ben).get("unread"), "ben's marker is his alone");
+        for (String body : new String[] {"{}", "{\"upTo\":-1}", "{\"upTo\":\"5\"}", "[]"}) {
+            assertEquals(400, markRead(ann, ben, body), body);
+        }
+    }
+
     @Test
     void refusesCallsWithoutAValidToken() {
         String alice = user("alice");

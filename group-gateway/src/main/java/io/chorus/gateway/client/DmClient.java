@@ -2,7 +2,7 @@ package io.chorus.gateway.client;
 
 import io.chorus.common.log.LogEntries;
 import io.chorus.common.log.LogPosition;
-import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.DmLogEntry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,10 +19,10 @@ public interface DmClient {
 
     /** DMs after a position that the user sent or received. */
     @GET
-    Uni<LogEntries<DirectMessage>> afterFor(@QueryParam("after") long after, @QueryParam("user") String user, @QueryParam("limit") int limit);
+    Uni<LogEntries<DmLogEntry>> afterFor(@QueryParam("after") long after, @QueryParam("user") String user, @QueryParam("limit") int limit);
 
     @GET
-    LogEntries<DirectMessage> afterAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
+    LogEntries<DmLogEntry> afterAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);
 
     @GET
     @Path("/head")

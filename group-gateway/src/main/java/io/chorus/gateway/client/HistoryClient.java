@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -41,10 +42,37 @@ public interface HistoryClient {
     @Path("/groups/{group}/members/me")
     GroupLogEntry leave(@PathParam("group") String group, @HeaderParam("Authorization") String authorization);
 
+    /** The token's caller edits a message of the group; answered with it as it now is, once committed. */
+    @PATCH
+    @Path("/groups/{group}/messages/{id}")
+    GroupMessage edit(@PathParam("group") String group, @PathParam("id") long id, EditRequest edit,
+                      @HeaderParam("Authorization") String authorization);
+
+    /** The token's caller deletes a message; {@code asOwner}: this gateway found them to own the group. */
+    @DELETE
+    @Path("/groups/{group}/messages/{id}")
+    void delete(@PathParam("group") String group, @PathParam("id") long id, @QueryParam("asOwner") boolean asOwner,
+                @HeaderParam("Authorization") String authorization);
+
+    /** Moves the token's caller's read marker in the group forward. */
+    @PUT
+    @Path("/groups/{group}/read")
+    void markRead(@PathParam("group") String group, ReadRequest read, @HeaderParam("Authorization") String authorization);
+
+    /** The token's caller is typing in the group: history-service publishes it to every gateway. */
+    @POST
+    @Path("/groups/{group}/typing")
+    void typing(@PathParam("group") String group, @HeaderParam("Authorization") String authorization);
+
+    /** The token's caller's unread counts in these groups. */
+    @GET
+    @Path("/unread")
+    UnreadCounts unread(@QueryParam("group") List<String> groups, @HeaderParam("Authorization") String authorization);
+
     @GET
     @Path("/groups/{group}/messages")
     Page page(@PathParam("group") String group, @QueryParam("before") String before,
-              @QueryParam("after") String after, @QueryParam("limit") String limit);
+              @QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("q") String q);
 
     @GET
     @Path("/messages")
@@ -59,6 +87,19 @@ public interface HistoryClient {
     @GET
     @Path("/messages/head")
     LogPosition head();
+
+    record EditRequest(String text) {
+    }
+
+    record ReadRequest(long upTo) {
+    }
+
+    /** One group's count for the caller: others' messages after their marker (or their join). */
+    record Unread(String groupKey, long unread, Long lastRead) {
+    }
+
+    record UnreadCounts(List<Unread> groups) {
+    }
 
     record Post(String group, String sender, String text, String clientId) {
     }

@@ -3,6 +3,7 @@ package io.chorus.gateway.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.DmLogEntry;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.gateway.stream.LiveEvent;
@@ -23,13 +24,29 @@ public class Json {
         return LiveEvent.of(message, write(message));
     }
 
-    /** A group-log entry as read from history-service: a message, or a join or leave. */
+    /** A group-log entry as read from history-service: a message, a join or leave, an edit or delete. */
     public LiveEvent event(GroupLogEntry entry) {
-        return entry.isMembership() ? LiveEvent.membership(entry, write(entry.membershipEvent())) : event(entry.message());
+        if (entry.isMembership()) {
+            return LiveEvent.membership(entry, write(entry.membershipEvent()));
+        }
+        if (entry.isChange()) {
+            return LiveEvent.change(entry, write(entry.message()));
+        }
+        return event(entry.message());
     }
 
     public LiveEvent event(DirectMessage message) {
         return LiveEvent.of(message, write(message));
+    }
+
+    /** A DM-log entry as read from dm-service: a DM, or an edit or delete of one. */
+    public LiveEvent event(DmLogEntry entry) {
+        return entry.isChange() ? LiveEvent.change(entry, write(entry.message())) : event(entry.message());
+    }
+
+    /** An edit or delete of a DM from the bus. */
+    public LiveEvent dmEntryEvent(String payload) {
+        return event(read(payload, DmLogEntry.class));
     }
 
     /** A bus payload keeps its own bytes as the event data: parsed for routing, never re-serialised. */
@@ -37,8 +54,11 @@ public class Json {
         return LiveEvent.of(read(payload, GroupMessage.class), payload);
     }
 
-    /** A join or leave from the bus: a log entry, shown on streams as its membership event. */
-    public LiveEvent membershipEvent(String payload) {
+    /**
+     * A join, leave, edit or delete from the bus: a log entry, shown on streams as its
+     * membership event or as the changed message.
+     */
+    public LiveEvent entryEvent(String payload) {
         return event(read(payload, GroupLogEntry.class));
     }
 

@@ -13,6 +13,23 @@ public interface GatewayConfig {
 
     Stream stream();
 
+    Presence presence();
+
+    interface Presence {
+
+        /** How often a replica shares its online users with the others and announces changes. */
+        @WithDefault("PT2S")
+        Duration interval();
+
+        /**
+         * Groups with more members than this get no {@code presence} events (their presence is
+         * still answered by {@code GET /api/groups/{g}/presence}): each change would go to every
+         * member, so a large group coming online costs members² events.
+         */
+        @WithDefault("100")
+        int maxGroupSize();
+    }
+
     interface Bus {
 
         /** Interface the proxy binds on; "*" for all (pods), 127.0.0.1 for a laptop. */

@@ -1,6 +1,10 @@
 package io.chorus.gateway.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.agroal.api.AgroalDataSource;
 import io.chorus.common.bus.BusKeys;
+import io.chorus.common.limits.LimitsSwitch;
+import io.chorus.common.limits.TypingThrottle;
 import io.chorus.gateway.bus.BusEvents;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
@@ -13,6 +17,7 @@ import io.chorus.gateway.client.RemoteGroupLog;
 import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.MembershipProjection;
 import io.chorus.gateway.repository.GroupRepository;
+import io.chorus.gateway.repository.PresenceRepository;
 import io.chorus.gateway.stream.Fanout;
 import io.chorus.gateway.stream.GatheredReplays;
 import io.chorus.gateway.stream.LiveEvent;
@@ -20,10 +25,11 @@ import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.Logs;
 import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Memberships;
+import io.chorus.gateway.stream.Presence;
 import io.chorus.gateway.stream.Replay;
 import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.Streams;
-import io.chorus.common.limits.LimitsSwitch;
+import io.chorus.gateway.stream.TypingFeed;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -31,8 +37,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -98,10 +104,29 @@ public class GatewayProducers {
         return new Logs(groups, directMessages);
     }
 
+    /**
+     * Presence shared by the replicas through their database: a replica's users count while its
+     * heartbeat (every sync, 2 s) is under 15 s old, so a dead replica's users go offline within
+     * about 17 s; its rows are deleted after 10 minutes.
+     */
     @Produces
     @Singleton
-    BusEvents busEvents(Json json, Logs logs) {
-        return new BusEvents(json, logs.groups(), logs.dms());
+    Presence presence(AgroalDataSource dataSource, Fanout fanout, Memberships memberships, Json json, GatewayConfig config) {
+        return new Presence(new PresenceRepository(dataSource, Duration.ofSeconds(15), Duration.ofMinutes(10)), fanout,
+                memberships, json::write, Clock.systemUTC(), config.presence().maxGroupSize());
+    }
+
+    /** Typing accepted from this gateway's callers (one per member and group every 2 s). */
+    @Produces
+    @Singleton
+    TypingThrottle typingThrottle() {
+        return new TypingThrottle();
+    }
+
+    @Produces
+    @Singleton
+    BusEvents busEvents(Json json, Logs logs, Fanout fanout) {
+        return new BusEvents(json, logs.groups(), logs.dms(), new TypingFeed(fanout, json::write, new TypingThrottle()));
     }
 
     @Produces
@@ -175,7 +200,7 @@ public class GatewayProducers {
     @Produces
     @Singleton
     Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
-                    GatewayConfig config, StreamAdmission admission) {
+                    GatewayConfig config, StreamAdmission admission, Presence presence) {
         GatheredReplays gathered = new GatheredReplays(groupLog::replay, REPLAY_GATHERING);
         Replay replay = new Replay() {
             @Override
@@ -189,6 +214,6 @@ public class GatewayProducers {
             }
         };
         return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay,
-                config.stream().bufferSize(), config.stream().maxReplay(), admission);
+                config.stream().bufferSize(), config.stream().maxReplay(), admission, presence);
     }
 }

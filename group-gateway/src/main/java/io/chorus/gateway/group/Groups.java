@@ -124,6 +124,11 @@ public class Groups {
         });
     }
 
+    /** Whether the user owns the group: its creator (SPEC: the creator is its owner). */
+    public boolean isOwner(String name, String user) {
+        return NameRule.key(find(name).createdBy()).equals(NameRule.key(user));
+    }
+
     /** The keys of the user's groups, from memory. */
     public List<String> groupKeysOf(String user) {
         return memberships.groupsOf(NameRule.key(user));

@@ -2,6 +2,8 @@ package io.chorus.gateway.rest;
 
 import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.message.ClientId;
+import io.chorus.common.message.Cursor;
+import io.chorus.common.message.GroupMessage;
 import io.chorus.common.message.MessageText;
 import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
@@ -10,7 +12,9 @@ import io.chorus.gateway.group.Groups;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,7 +26,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Posting and reading group messages: members only. The message is stored by history-service
+ * Posting, editing, deleting and reading group messages: members only. The message is stored by history-service
  * (posts made at the same moment travel there together, see {@link GroupPosts}); its answer,
  * after commit, becomes ours, so a 201 here means the message is durable.
  */
@@ -58,13 +62,47 @@ public class GroupMessageResource {
         return Response.status(stored.status()).entity(stored.message()).build();
     }
 
+    /** Only the sender edits, while a member; history-service decides against the committed log. */
+    @PATCH
+    @Path("/{id}")
+    public GroupMessage edit(@PathParam("group") String group, @PathParam("id") String id,
+                             @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+        String target = groups.requireMember(group, caller.getName());
+        long messageId = Cursor.messageId(id);
+        HistoryClient.EditRequest edit = new HistoryClient.EditRequest(MessageText.require(request.text()));
+        return Upstream.call("history-service", () -> history.edit(target, messageId, edit, bearer()));
+    }
+
+    /** Its sender or the group's owner deletes a message; it stays in history as a tombstone. */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("group") String group, @PathParam("id") String id) {
+        String target = groups.requireMember(group, caller.getName());
+        long messageId = Cursor.messageId(id);
+        boolean asOwner = groups.isOwner(target, caller.getName());
+        Upstream.call("history-service", () -> {
+            history.delete(target, messageId, asOwner, bearer());
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
     @GET
     public HistoryClient.Page history(@PathParam("group") String group, @QueryParam("before") String before,
-                                      @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                                      @QueryParam("after") String after, @QueryParam("limit") String limit,
+                                      @QueryParam("q") String q) {
         String target = groups.requireMember(group, caller.getName());
-        return Upstream.call("history-service", () -> history.page(target, before, after, limit));
+        return Upstream.call("history-service", () -> history.page(target, before, after, limit, q));
+    }
+
+    /** history-service takes the editor from the token (however it reached us: header or ?access_token=). */
+    private String bearer() {
+        return "Bearer " + caller.getRawToken();
     }
 
     public record PostRequest(String text, String clientId) {
+    }
+
+    public record EditRequest(String text) {
     }
 }

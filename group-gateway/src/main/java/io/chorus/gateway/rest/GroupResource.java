@@ -2,9 +2,14 @@ package io.chorus.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.TypingThrottle;
+import io.chorus.common.naming.NameRule;
+import io.chorus.gateway.client.HistoryClient;
+import io.chorus.gateway.client.Upstream;
 import io.chorus.gateway.group.Group;
 import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.Member;
+import io.chorus.gateway.stream.Presence;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -21,7 +26,11 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 @Path("/api/groups")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,12 +38,21 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RunOnVirtualThread
 public class GroupResource {
 
-    private final Groups groups;
-    private final JsonWebToken caller;
+    private static final Logger LOG = Logger.getLogger(GroupResource.class);
 
-    public GroupResource(Groups groups, JsonWebToken caller) {
+    private final Groups groups;
+    private final HistoryClient history;
+    private final JsonWebToken caller;
+    private final TypingThrottle typingThrottle;
+    private final Presence presence;
+
+    public GroupResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller, TypingThrottle typingThrottle,
+                         Presence presence) {
         this.groups = groups;
+        this.history = history;
         this.caller = caller;
+        this.typingThrottle = typingThrottle;
+        this.presence = presence;
     }
 
     @POST
@@ -43,12 +61,84 @@ public class GroupResource {
         return Response.created(URI.create("/api/groups/" + created.name())).entity(created).build();
     }
 
+    /** Every group, or ({@code ?member=me}) the caller's, each with their unread count and read marker. */
     @GET
-    public GroupList list(@QueryParam("member") String member) {
+    public Object list(@QueryParam("member") String member) {
         if (member != null && !member.equals("me")) {
             throw ProblemException.invalid("member takes only the value 'me'");
         }
-        return new GroupList(groups.list(member == null ? null : caller.getName()).stream().map(GroupView::of).toList());
+        if (member == null) {
+            return new GroupList(groups.list(null).stream().map(GroupView::of).toList());
+        }
+        List<Group> mine = groups.list(caller.getName());
+        Map<String, HistoryClient.Unread> unread = unread(mine);
+        return new MemberGroupList(mine.stream().map(group -> {
+            String key = NameRule.key(group.name());
+            return MemberGroupView.of(group, unread == null ? null : unread.getOrDefault(key, new HistoryClient.Unread(key, 0, null)));
+        }).toList());
+    }
+
+    /**
+     * Moves the caller's read marker forward (SPEC): an older id changes nothing, one past the
+     * newest is taken as the newest. 204; members only.
+     */
+    @PUT
+    @Path("/{group}/read")
+    public Response markRead(@PathParam("group") String group,
+                             @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
+        String target = groups.requireMember(group, caller.getName());
+        if (request.upTo() == null || request.upTo() < 0) {
+            throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
+        }
+        HistoryClient.ReadRequest read = new HistoryClient.ReadRequest(request.upTo());
+        Upstream.call("history-service", () -> {
+            history.markRead(target, read, bearer());
+            return null;
+        });
+        return Response.noContent().build();
+    }
+
+    /** The group's members who hold a stream on any replica (as of the last presence sync, ~2 s). */
+    @GET
+    @Path("/{group}/presence")
+    public PresenceView presence(@PathParam("group") String group) {
+        String target = groups.requireMember(group, caller.getName());
+        return new PresenceView(presence.onlineIn(NameRule.key(target)).stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+    }
+
+    /**
+     * The caller is typing (SPEC, Live streams): 204, members only. At most one notice per member
+     * and group every 2 s goes on; the rest are answered and dropped here, before any call.
+     */
+    @POST
+    @Path("/{group}/typing")
+    public Response typing(@PathParam("group") String group) {
+        String target = groups.requireMember(group, caller.getName());
+        if (typingThrottle.pass(NameRule.key(target) + "/" + NameRule.key(caller.getName()))) {
+            Upstream.call("history-service", () -> {
+                history.typing(target, bearer());
+                return null;
+            });
+        }
+        return Response.noContent().build();
+    }
+
+    /**
+     * The counts by group key; null when history-service cannot answer. The list still answers
+     * then (a group list is what a client shows first), without counts; the client asks again.
+     */
+    private Map<String, HistoryClient.Unread> unread(List<Group> mine) {
+        if (mine.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            List<String> names = mine.stream().map(Group::name).toList();
+            return Upstream.call("history-service", () -> history.unread(names, bearer())).groups().stream()
+                    .collect(Collectors.toMap(HistoryClient.Unread::groupKey, counts -> counts, (a, b) -> a));
+        } catch (ProblemException e) {
+            LOG.warnf("unread counts left out of a group list: %s", e.getMessage());
+            return null;
+        }
     }
 
     @GET
@@ -85,22 +175,51 @@ public class GroupResource {
     }
 
     /**
+     * @param owner  who may delete any message of the group: its creator
      * @param cursor after a join (or a create), the join's position in the group log: a stream
      *               opened with it as Last-Event-ID shows exactly what came after the join
      */
-    public record GroupView(String name, String createdBy, Instant createdAt, int memberCount,
+    public record GroupView(String name, String owner, String createdBy, Instant createdAt, int memberCount,
                             @JsonInclude(JsonInclude.Include.NON_NULL) Long cursor) {
+        /** The creator owns the group (SPEC); {@code createdBy} stays for clients that read it. */
         static GroupView of(Group group) {
-            return new GroupView(group.name(), group.createdBy(), group.createdAt(), group.memberCount(), null);
+            return of(group, null);
         }
 
         static GroupView of(Groups.Change change) {
-            Group group = change.group();
-            return new GroupView(group.name(), group.createdBy(), group.createdAt(), group.memberCount(), change.position());
+            return of(change.group(), change.position());
+        }
+
+        private static GroupView of(Group group, Long cursor) {
+            return new GroupView(group.name(), group.createdBy(), group.createdBy(), group.createdAt(), group.memberCount(),
+                    cursor);
         }
     }
 
     public record GroupList(List<GroupView> groups) {
+    }
+
+    public record ReadRequest(Long upTo) {
+    }
+
+    public record PresenceView(List<String> online) {
+    }
+
+    /**
+     * One of the caller's groups. {@code unread}: others' messages after the caller's marker (or
+     * join), tombstones and joins not counted; {@code lastRead}: the marker, null before any.
+     * {@code unread} is left out (and {@code lastRead} null) when history-service could not be asked.
+     */
+    public record MemberGroupView(String name, String owner, String createdBy, Instant createdAt, int memberCount,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) Long unread,
+                                  @JsonInclude(JsonInclude.Include.ALWAYS) Long lastRead) {
+        static MemberGroupView of(Group group, HistoryClient.Unread counts) {
+            return new MemberGroupView(group.name(), group.createdBy(), group.createdBy(), group.createdAt(),
+                    group.memberCount(), counts == null ? null : counts.unread(), counts == null ? null : counts.lastRead());
+        }
+    }
+
+    public record MemberGroupList(List<MemberGroupView> groups) {
     }
 
     public record MemberList(List<Member> members) {

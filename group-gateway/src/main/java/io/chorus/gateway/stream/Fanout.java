@@ -54,6 +54,33 @@ public class Fanout {
         }
     }
 
+    /** An event in no log: to its group's streams and members, or to one user's everything-streams. */
+    public void deliver(Ephemeral event) {
+        if (event.groupKey() != null) {
+            offerAll(groupStreams.get(event.groupKey()), event);
+            if (!userStreams.isEmpty()) {
+                for (String member : memberships.membersOf(event.groupKey())) {
+                    offerAll(userStreams.get(member), event);
+                }
+            }
+        } else {
+            offerAll(userStreams.get(event.recipientKey()), event);
+            if (!event.actorKey().equals(event.recipientKey())) {
+                offerAll(userStreams.get(event.actorKey()), event);
+            }
+        }
+    }
+
+    /** An event of a group to that group's streams only (the caller reaches the members' everything-streams). */
+    public void deliverToGroupStreams(Ephemeral event) {
+        offerAll(groupStreams.get(event.groupKey()), event);
+    }
+
+    /** An event to one user's everything-streams (each stream still applies its own filter). */
+    public void deliverToUserStreams(String userKey, Ephemeral event) {
+        offerAll(userStreams.get(userKey), event);
+    }
+
     /** Every stream writes a comment; a stream whose buffer is full is cut off by it. */
     public void heartbeat() {
         groupStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::heartbeat));
@@ -93,6 +120,12 @@ public class Fanout {
     }
 
     private static void offerAll(Set<Subscriber> subscribers, EncodedEvent event) {
+        if (subscribers != null) {
+            subscribers.forEach(subscriber -> subscriber.offer(event));
+        }
+    }
+
+    private static void offerAll(Set<Subscriber> subscribers, Ephemeral event) {
         if (subscribers != null) {
             subscribers.forEach(subscriber -> subscriber.offer(event));
         }

@@ -1,12 +1,14 @@
 package io.chorus.gateway.stream;
 
 import io.chorus.common.message.DirectMessage;
+import io.chorus.common.message.DmLogEntry;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.naming.NameRule;
 
 /**
- * One log entry on its way to subscribers: a message, or a join or leave of the group log.
+ * One log entry on its way to subscribers: a message, or a join, leave, edit or delete of the
+ * group log.
  * {@code type} is its SSE event name; {@code json} is its data exactly as streams show it,
  * serialised once and shared by every subscriber's stream. For a join or leave, {@code senderKey}
  * is the member's key (own-event filtering treats it like a message's sender).
@@ -30,6 +32,21 @@ public record LiveEvent(Log log, String type, long position, String groupKey, St
     public static LiveEvent membership(GroupLogEntry entry, String json) {
         return new LiveEvent(Log.GROUP, entry.kind(), entry.id(), NameRule.key(entry.group()),
                 NameRule.key(entry.sender()), null, json);
+    }
+
+    /**
+     * An edit or delete: {@code json} is the message as it now is (its tombstone after a delete);
+     * {@code senderKey} is who made the change, for own-event filtering.
+     */
+    public static LiveEvent change(GroupLogEntry entry, String json) {
+        return new LiveEvent(Log.GROUP, entry.kind(), entry.id(), NameRule.key(entry.group()),
+                NameRule.key(entry.doneBy()), null, json);
+    }
+
+    /** An edit or delete of a DM: {@code json} is the DM as it now is; only its sender changes it. */
+    public static LiveEvent change(DmLogEntry entry, String json) {
+        return new LiveEvent(Log.DM, entry.kind(), entry.id(), null, NameRule.key(entry.from()),
+                NameRule.key(entry.to()), json);
     }
 
     public boolean isJoin() {

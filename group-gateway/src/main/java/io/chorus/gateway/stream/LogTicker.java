@@ -4,7 +4,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** The periodic work of the live path: catching up with the logs, and heartbeats. */
+/** The periodic work of the live path: catching up with the logs, heartbeats, and presence. */
 @ApplicationScoped
 public class LogTicker {
 
@@ -12,10 +12,30 @@ public class LogTicker {
 
     private final Logs logs;
     private final Fanout fanout;
+    private final Presence presence;
+    private volatile boolean presenceFailing;
 
-    public LogTicker(Logs logs, Fanout fanout) {
+    public LogTicker(Logs logs, Fanout fanout, Presence presence) {
         this.logs = logs;
         this.fanout = fanout;
+        this.presence = presence;
+    }
+
+    /** Shares this replica's online users with the others and announces changes (blocking JDBC, off the event loop). */
+    @Scheduled(every = "${gateway.presence.interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void presence() {
+        try {
+            presence.sync();
+            if (presenceFailing) {
+                presenceFailing = false;
+                LOG.info("presence is shared with the other replicas again");
+            }
+        } catch (RuntimeException e) {
+            if (!presenceFailing) {
+                presenceFailing = true;
+                LOG.warnf("cannot share presence (%s); retrying", e.getMessage());
+            }
+        }
     }
 
     @Scheduled(every = "${gateway.bus.catch-up-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

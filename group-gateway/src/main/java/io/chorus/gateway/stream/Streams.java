@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens live streams. A stream registers with the fan-out first, so nothing delivered from then
@@ -24,10 +25,34 @@ public class Streams {
     private final int bufferSize;
     private final int maxReplay;
     private final StreamAdmission admission;
+    private final Holders holders;
+
+    /** Told of every stream a user opens and of its end (presence counts them). */
+    public interface Holders {
+        Holders NONE = new Holders() {
+            @Override
+            public void opened(String user) {
+            }
+
+            @Override
+            public void closed(String user) {
+            }
+        };
+
+        void opened(String user);
+
+        void closed(String user);
+    }
 
     public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
                    int bufferSize, int maxReplay, StreamAdmission admission) {
+        this(fanout, memberships, groupLog, dmLog, replay, bufferSize, maxReplay, admission, Holders.NONE);
+    }
+
+    public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
+                   int bufferSize, int maxReplay, StreamAdmission admission, Holders holders) {
         this.admission = admission;
+        this.holders = holders;
         this.fanout = fanout;
         this.memberships = memberships;
         this.groupLog = groupLog;
@@ -91,9 +116,17 @@ public class Streams {
                                 Runnable onEnd, Opening opening) {
         StreamAdmission.Place place = admission.admit(NameRule.key(user));
         Subscriber subscriber = new Subscriber(NameRule.key(user), groupKey, self, memberships, bufferSize, sink, loop);
+        holders.opened(user);
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable letGo = () -> {
+            if (held.compareAndSet(true, false)) {
+                holders.closed(user);
+            }
+        };
         subscriber.onEnd(() -> {
             fanout.unregister(subscriber);
             place.release();
+            letGo.run();
             onEnd.run();
         });
         try {
@@ -101,6 +134,7 @@ public class Streams {
         } catch (RuntimeException e) {
             fanout.unregister(subscriber);
             place.release();
+            letGo.run();
             throw e;
         }
         return subscriber;

@@ -26,7 +26,8 @@ public final class Subscriber {
     private final LoopWriter loop;
     private volatile Runnable onEnd = () -> { };
 
-    // Guarded by this: touched by the fan-out thread and the loop.
+    // Guarded by this: touched by the fan-out thread and the loop. Holds log events
+    // (EncodedEvent), ephemeral frames (Buffer) and HEARTBEAT, in the order they came.
     private ArrayDeque<Object> waiting;
     private boolean markedForWriting;
     private boolean cutOff;
@@ -85,6 +86,24 @@ public final class Subscriber {
     public void offer(EncodedEvent event) {
         if (wants(event.event())) {
             enqueue(event);
+        }
+    }
+
+    /** Whether this stream shows the ephemeral event: its audience, and own-event filtering. */
+    public boolean wants(Ephemeral event) {
+        if (!self && userKey.equals(event.actorKey())) {
+            return false;
+        }
+        if (event.groupKey() != null) {
+            return (groupKey == null || groupKey.equals(event.groupKey())) && memberships.isMember(event.groupKey(), userKey);
+        }
+        return groupKey == null && (userKey.equals(event.recipientKey()) || userKey.equals(event.actorKey()));
+    }
+
+    /** From the fan-out thread; never blocks. Written in turn with the log's events, without moving the cursor. */
+    public void offer(Ephemeral event) {
+        if (wants(event)) {
+            enqueue(event.frameFor(userKey));
         }
     }
 
@@ -174,6 +193,8 @@ public final class Subscriber {
             for (Object item : batch) {
                 if (item == HEARTBEAT) {
                     frames.addHeartbeat();
+                } else if (item instanceof Buffer ephemeral) {
+                    frames.add(ephemeral);
                 } else {
                     EncodedEvent event = (EncodedEvent) item;
                     if (cursor.advance(event.event())) {

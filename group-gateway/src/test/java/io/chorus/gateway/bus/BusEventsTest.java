@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chorus.common.bus.BusMessage;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.gateway.client.Json;
@@ -12,6 +13,7 @@ import io.chorus.gateway.stream.Fanout;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.MembershipFeed;
+import io.chorus.gateway.stream.TypingFeed;
 import io.chorus.gateway.stream.Memberships;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.Test;
 
 class BusEventsTest {
 
-    private final Json json = new Json(new ObjectMapper().findAndRegisterModules());
+    /** Times as the services write them (ISO-8601, as Quarkus' mapper does). */
+    private final Json json = new Json(new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
     private final Memberships memberships = new Memberships();
     private final Fanout fanout = new Fanout(memberships);
     private final List<LiveEvent> projected = new ArrayList<>();
@@ -54,7 +58,8 @@ class BusEventsTest {
                     .filter(entry -> entry.id() > position && entry.isMembership()).map(json::event).toList());
         }
     }, feed);
-    private final BusEvents events = new BusEvents(json, groupLog, groupLog);
+    private final BusEvents events = new BusEvents(json, groupLog, groupLog,
+            new TypingFeed(fanout, json::write, new io.chorus.common.limits.TypingThrottle()));
 
     private GroupLogEntry append(String kind, String sender) {
         GroupLogEntry entry = new GroupLogEntry(log.size() + 1, kind, "garden", sender,
@@ -101,10 +106,42 @@ class BusEventsTest {
     @Test
     void membershipEventsCarryTheMemberAndTime() {
         GroupLogEntry joined = append(GroupLogEntry.JOINED, "Gus");
-        LiveEvent event = json.membershipEvent(json.write(joined));
+        LiveEvent event = json.entryEvent(json.write(joined));
         assertEquals("member-joined", event.type());
         assertEquals("gus", event.senderKey());
         assertTrue(event.json().contains("\"member\":\"Gus\""), event.json());
         assertFalse(event.json().contains("\"text\""), event.json());
+    }
+
+    @Test
+    void editsAndDeletesAreEventsAtTheirOwnPositionShowingTheMessageAsItNowIs() {
+        groupLog.catchUp();
+        GroupLogEntry message = append(GroupLogEntry.MESSAGE, "Hana");
+        Instant editedAt = Instant.parse("2026-12-04T10:00:00Z");
+        GroupLogEntry edit = new GroupLogEntry(log.size() + 1, GroupLogEntry.EDITED, "garden", "Hana", "hello again",
+                message.sentAt(), message.id(), "Hana", editedAt, null);
+        log.add(edit);
+        GroupLogEntry delete = new GroupLogEntry(log.size() + 1, GroupLogEntry.DELETED, "garden", "Hana", "",
+                message.sentAt(), message.id(), "Owner", null, true);
+        log.add(delete);
+
+        LiveEvent edited = json.entryEvent(json.write(edit));
+        assertEquals("message-edited", edited.type());
+        assertEquals(edit.id(), edited.position(), "the cursor is the edit's own position");
+        assertEquals("hana", edited.senderKey());
+        assertTrue(edited.json().startsWith("{\"id\":" + message.id() + ",\"group\":\"garden\",\"sender\":\"Hana\","
+                + "\"text\":\"hello again\""), edited.json());
+        assertTrue(edited.json().contains("\"editedAt\":\"2026-12-04T10:00:00Z\""), edited.json());
+
+        LiveEvent deleted = json.entryEvent(json.write(delete));
+        assertEquals("message-deleted", deleted.type());
+        assertEquals("owner", deleted.senderKey(), "own-event filtering looks at who deleted it");
+        assertFalse(deleted.json().contains("\"text\""), "a tombstone has no text: " + deleted.json());
+        assertTrue(deleted.json().contains("\"deleted\":true"), deleted.json());
+
+        // Off the bus, in the follower's order; neither touches membership.
+        events.accept(new BusMessage("group-change/garden", json.write(delete)));
+        assertEquals(delete.id(), groupLog.last(), "the edit before it was read from the log");
+        assertEquals(List.of(), projected);
     }
 }

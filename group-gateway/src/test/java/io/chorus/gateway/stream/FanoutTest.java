@@ -156,4 +156,45 @@ class FanoutTest {
         fanout.deliver(dm(1, "b", "a"));
         assertEquals(List.of(), sink.eventIds());
     }
+
+    @Test
+    void typingReachesTheGroupsMembersWithoutAnIdAndWithoutMovingTheirCursor() {
+        memberships.add("g", "alice");
+        memberships.add("g", "bob");
+        RecordingSink bobGroup = subscribe("bob", "g", false, 16);
+        RecordingSink bobAll = subscribe("bob", null, false, 16);
+        RecordingSink alice = subscribe("alice", "g", false, 16);
+        RecordingSink aliceSelf = subscribe("alice", "g", true, 16);
+        RecordingSink carol = subscribe("carol", null, false, 16);
+        TypingFeed typing = new TypingFeed(fanout, value -> value.toString(), new io.chorus.common.limits.TypingThrottle());
+
+        typing.inGroup(new io.chorus.common.message.Typing.InGroup("G", "Alice"));
+        typing.inGroup(new io.chorus.common.message.Typing.InGroup("g", "alice"));
+        fanout.deliver(groupMessage(3, "g", "alice"));
+        assertTrue(List.of(bobGroup.text().split("\n\n")).contains("event: typing\ndata: InGroup[group=G, user=Alice]"),
+                "a frame of its own, with no id line: " + bobGroup.text());
+        assertEquals(List.of("typing", "group-message"), bobGroup.eventTypes(), "one notice in the throttle's interval");
+        assertEquals(List.of("3"), bobGroup.eventIds(), "the cursor moved only for the log's event");
+        assertEquals(List.of("typing", "group-message"), bobAll.eventTypes());
+        assertEquals(List.of(), alice.eventTypes(), "the typist's own stream does not echo it");
+        assertEquals(List.of("typing", "group-message"), aliceSelf.eventTypes());
+        assertEquals(List.of(), carol.eventTypes(), "no one outside the group sees it");
+    }
+
+    @Test
+    void dmTypingNamesTheConversationAsEachSideSeesIt() {
+        RecordingSink bob = subscribe("bob", null, false, 16);
+        RecordingSink aliceSelf = subscribe("alice", null, true, 16);
+        RecordingSink alice = subscribe("alice", null, false, 16);
+        RecordingSink carol = subscribe("carol", null, false, 16);
+        RecordingSink bobGroup = subscribe("bob", "g", false, 16);
+        memberships.add("g", "bob");
+        TypingFeed typing = new TypingFeed(fanout, value -> value.toString(), new io.chorus.common.limits.TypingThrottle());
+        typing.inDm(new io.chorus.common.message.Typing.InDm("Alice", "Bob"));
+        assertTrue(bob.text().endsWith("event: typing\ndata: Shown[peer=Alice, user=Alice]\n\n"), bob.text());
+        assertTrue(aliceSelf.text().endsWith("event: typing\ndata: Shown[peer=Bob, user=Alice]\n\n"), aliceSelf.text());
+        assertEquals(List.of(), alice.eventTypes());
+        assertEquals(List.of(), carol.eventTypes());
+        assertEquals(List.of(), bobGroup.eventTypes(), "a DM's typing is for the everything-stream");
+    }
 }

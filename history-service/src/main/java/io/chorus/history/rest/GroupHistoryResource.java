@@ -1,6 +1,8 @@
 package io.chorus.history.rest;
 
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.log.LogFilter;
+import io.chorus.common.log.SearchQuery;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.GroupMessage;
@@ -14,7 +16,9 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -57,18 +61,57 @@ public class GroupHistoryResource {
                 .map(appended -> Response.status(appended.created() ? 201 : 200).entity(appended.entry().message()).build());
     }
 
+    /** 200 with the message as it now is; the editor is the caller of the forwarded token. */
+    @PATCH
+    @Path("/{id}")
+    @Authenticated
+    @RunOnVirtualThread
+    public GroupMessage edit(@PathParam("group") String group, @PathParam("id") String id,
+                             @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+        requireGroupName(group);
+        return log.edit(group, Cursor.messageId(id), caller.getName(), MessageText.require(request.text())).message();
+    }
+
+    /**
+     * 204, also when the message was deleted already. {@code asOwner}: the gateway, which owns
+     * the groups, found the caller to be this group's owner, who may delete any message.
+     */
+    @DELETE
+    @Path("/{id}")
+    @Authenticated
+    @RunOnVirtualThread
+    public Response delete(@PathParam("group") String group, @PathParam("id") String id,
+                           @QueryParam("asOwner") boolean asOwner) {
+        requireGroupName(group);
+        log.delete(group, Cursor.messageId(id), caller.getName(), asOwner);
+        return Response.noContent().build();
+    }
+
     @GET
     @RunOnVirtualThread
     public Page page(@PathParam("group") String group, @QueryParam("before") String before,
-                     @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                     @QueryParam("after") String after, @QueryParam("limit") String limit,
+                     @QueryParam("q") String q) {
+        Long beforeId = Cursor.parseOrNull(before, "before");
+        Long afterId = Cursor.parseOrNull(after, "after");
+        int pageLimit = PageLimit.parse(limit);
+        LogFilter search = SearchQuery.filterOrNull(q);
         if (!NameRule.isValid(group)) {
             return new Page(List.of());
         }
-        return new Page(messages.page(group, Cursor.parseOrNull(before, "before"), Cursor.parseOrNull(after, "after"),
-                PageLimit.parse(limit)));
+        return new Page(messages.page(group, beforeId, afterId, pageLimit, search));
+    }
+
+    private static void requireGroupName(String group) {
+        if (!NameRule.isValid(group)) {
+            throw ProblemException.notFound("no group named '" + group + "'");
+        }
     }
 
     public record PostRequest(String text, String clientId) {
+    }
+
+    public record EditRequest(String text) {
     }
 
     public record Page(List<GroupMessage> messages) {

@@ -46,7 +46,7 @@ class MessageRepositoryTest {
                 List.of(results.get(0).entry().id(), results.get(2).entry().id(), results.get(4).entry().id()));
         assertEquals(start + 3, repository.head());
         assertEquals(List.of("first", "a", "no clientId", "bob's own c-1"),
-                repository.page(group, null, null, 10).stream().map(GroupMessage::text).toList());
+                repository.page(group, null, null, 10, null).stream().map(GroupMessage::text).toList());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,6 +206,104 @@ class GroupHistoryResourceTest {
             assertNotNull(received, "the join reached the bus");
         } while (!received.topic().startsWith("membership/") || !received.payload().contains("\"id\":" + joined + ","));
         assertEquals("membership/" + group.toLowerCase(), received.topic());
+    }
+
+    private static io.restassured.response.ValidatableResponse edit(String group, long id, String editor, String text) {
+        return internal().auth().oauth2(TestTokens.valid(editor)).contentType(ContentType.JSON)
+                .body("{\"text\":\"" + text + "\"}").patch("/internal/groups/" + group + "/messages/" + id).then();
+    }
+
+    private static io.restassured.response.ValidatableResponse delete(String group, long id, String actor, boolean asOwner) {
+        return internal().auth().oauth2(TestTokens.valid(actor)).queryParam("asOwner", asOwner)
+                .delete("/internal/groups/" + group + "/messages/" + id).then();
+    }
+
+    @Test
+    void editsAndDeletesAreLogEntriesAndHistoryShowsEachMessageAsItNowIs() throws InterruptedException {
+        awaitBusCarriesMessages();
+        String group = uniqueGroup();
+        long start = head();
+        long first = post(group, "Jo", "first").getLong("id");
+        long second = post(group, "Jo", "second").getLong("id");
+
+        edit(group, first, "jo", "first, edited").statusCode(200).body("id", equalTo((int) first))
+                .body("sender", equalTo("Jo")).body("text", equalTo("first, edited")).body("editedAt", notNullValue());
+        edit(group, first, "kim", "not yours").statusCode(403);
+        delete(group, second, "kim", false).statusCode(403);
+        edit(group, head() + 5, "jo", "nothing there").statusCode(404);
+        edit(group, first, "jo", "   ").statusCode(400);
+        // Another group's message, by id, is no message of this group.
+        long elsewhere = post(uniqueGroup(), "Jo", "elsewhere").getLong("id");
+        edit(group, elsewhere, "jo", "wrong group").statusCode(404);
+        delete(group, elsewhere, "jo", false).statusCode(404);
+
+        delete(group, second, "kim", true).statusCode(204);
+        long headAfterDelete = head();
+        delete(group, second, "jo", false).statusCode(204);
+        assertEquals(headAfterDelete, head(), "deleting a tombstone again appends nothing");
+        edit(group, second, "jo", "too late").statusCode(409);
+        delete(group, first, "jo", false).statusCode(204);
+
+        JsonPath page = internal().get("/internal/groups/" + group + "/messages").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(first, second), page.getList("messages.id", Long.class));
+        assertEquals(List.of(true, true), page.getList("messages.deleted"));
+        assertEquals(List.of(), page.getList("messages.findAll { it.text != null }"), "tombstones keep no text");
+
+        JsonPath log = internal().queryParam("after", start).queryParam("group", group).get("/internal/messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("message", "message", "message-edited", "message-deleted", "message-deleted"),
+                log.getList("entries.kind"));
+        assertEquals(List.of(first, second, first), log.getList("entries.findAll { it.target != null }.target", Long.class));
+        assertEquals(List.of("jo", "kim", "jo"), log.getList("entries.findAll { it.target != null }.actor"));
+        assertEquals("", log.getString("entries[2].text"), "the delete emptied the text of the edit before it");
+        internal().queryParam("after", start).queryParam("membership", true).queryParam("all", true)
+                .get("/internal/messages").then().statusCode(200)
+                .body("entries.findAll { it.group == '" + group + "' }", hasSize(0));
+
+        BusSink.Received received;
+        do {
+            received = bus.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the edit reached the bus");
+        } while (!received.topic().equals("group-change/" + group.toLowerCase()));
+        assertEquals("message-edited", JsonPath.from(received.payload()).getString("kind"));
+    }
+
+    @Test
+    void searchFindsMessagesHoldingEveryWordPagedLikeHistoryAndNeverTombstones() {
+        String group = uniqueGroup();
+        long tea = post(group, "Lu", "Tea at five, in the garden?").getLong("id");
+        post(group, "Lu", "coffee in the garden");
+        long later = post(group, "Mo", "more TEA please").getLong("id");
+        long gone = post(group, "Lu", "tea we will delete").getLong("id");
+        post(uniqueGroup(), "Lu", "tea elsewhere");
+        delete(group, gone, "lu", false).statusCode(204);
+
+        internal().queryParam("q", "tea").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages.id", contains((int) tea, (int) later));
+        internal().queryParam("q", "garden tea").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages.id", contains((int) tea));
+        internal().queryParam("q", "tea biscuits").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages", hasSize(0));
+        internal().queryParam("q", "gard").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages", hasSize(0));
+        internal().queryParam("q", "delete").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages", hasSize(0));
+        // Paged as history: the newest match first when going back, then the one before it.
+        internal().queryParam("q", "tea").queryParam("limit", 1).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).body("messages.id", contains((int) later));
+        internal().queryParam("q", "tea").queryParam("limit", 1).queryParam("before", later)
+                .get("/internal/groups/" + group + "/messages").then().statusCode(200).body("messages.id", contains((int) tea));
+        // An edit re-indexes the message.
+        edit(group, tea, "lu", "biscuits at five").statusCode(200);
+        internal().queryParam("q", "tea").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages.id", contains((int) later));
+        internal().queryParam("q", "biscuits").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages.id", contains((int) tea));
+        // Words only: punctuation and query syntax are ignored, never an error.
+        internal().queryParam("q", "!(tea) & | :*").get("/internal/groups/" + group + "/messages").then().statusCode(200)
+                .body("messages.id", contains((int) later));
+        internal().queryParam("q", "   ").get("/internal/groups/" + group + "/messages").then().statusCode(400);
+        internal().queryParam("q", "x".repeat(501)).get("/internal/groups/" + group + "/messages").then().statusCode(400);
     }
 
     @Test

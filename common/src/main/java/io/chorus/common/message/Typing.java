@@ -1,0 +1,24 @@
+package io.chorus.common.message;
+
+/**
+ * Someone typing (SPEC, Live streams): ephemeral, never stored. On the bus and on a group
+ * stream, {@link InGroup}; on the bus for a DM, {@link InDm}, which a stream shows as
+ * {@link Shown}, naming the conversation as its receiver sees it.
+ */
+public final class Typing {
+
+    private Typing() {
+    }
+
+    /** {@code user} is typing in {@code group}: the bus payload and the group event's data. */
+    public record InGroup(String group, String user) {
+    }
+
+    /** {@code from} is typing to {@code to}: the bus payload of DM typing. */
+    public record InDm(String from, String to) {
+    }
+
+    /** A DM typing event as a stream shows it: {@code peer} is the other party of the receiver's conversation. */
+    public record Shown(String peer, String user) {
+    }
+}
