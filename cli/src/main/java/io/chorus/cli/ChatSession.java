@@ -48,7 +48,7 @@ final class ChatSession {
             public void event(SseParser.Event event) {
                 JsonNode message = parse(event.data());
                 if (message != null && conversation.shows(event.type(), message, me)) {
-                    out.println(format.chat(message));
+                    out.println(format.chat(event.type(), message));
                     out.flush();
                 }
             }

@@ -99,6 +99,45 @@ final class ChorusApi {
         gateway("DELETE", "/api/groups/" + segment(group) + "/members/me", null);
     }
 
+    /** A group message or a DM, named as the CLI's commands name them: kind, then group or peer. */
+    private String messages(Conversation.Kind kind, String name) {
+        return kind == Conversation.Kind.GROUP ? "/api/groups/" + segment(name) + "/messages" : "/api/dms/" + segment(name) + "/messages";
+    }
+
+    private JsonNode callFor(Conversation.Kind kind, String method, String path, JsonNode body) {
+        return kind == Conversation.Kind.GROUP ? gateway(method, path, body)
+                : call("dm-service", endpoints.dms(), method, path, body, true);
+    }
+
+    JsonNode edit(Conversation.Kind kind, String name, long id, String text) {
+        return callFor(kind, "PATCH", messages(kind, name) + "/" + id, text(text));
+    }
+
+    void delete(Conversation.Kind kind, String name, long id) {
+        callFor(kind, "DELETE", messages(kind, name) + "/" + id, null);
+    }
+
+    /** Moves the read marker; {@code upTo} past the newest message is taken as the newest. */
+    void markRead(Conversation.Kind kind, String name, long upTo) {
+        String path = (kind == Conversation.Kind.GROUP ? "/api/groups/" : "/api/dms/") + segment(name) + "/read";
+        callFor(kind, "PUT", path, json.createObjectNode().put("upTo", upTo));
+    }
+
+    JsonNode search(Conversation.Kind kind, String name, String words, Page page) {
+        String query = query(page);
+        return callFor(kind, "GET", messages(kind, name) + (query.isEmpty() ? "?" : query + "&") + "q="
+                + URLEncoder.encode(words, StandardCharsets.UTF_8), null);
+    }
+
+    void typing(Conversation.Kind kind, String name) {
+        String path = (kind == Conversation.Kind.GROUP ? "/api/groups/" : "/api/dms/") + segment(name) + "/typing";
+        callFor(kind, "POST", path, null);
+    }
+
+    JsonNode presence(String group) {
+        return gateway("GET", "/api/groups/" + segment(group) + "/presence", null);
+    }
+
     /** Opens a live stream on the gateway (path like /api/events), resuming after lastEventId if given. */
     EventStream.Connection openStream(String path, String lastEventId) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoints.gateway().resolve(path))

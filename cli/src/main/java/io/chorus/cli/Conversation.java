@@ -18,18 +18,31 @@ record Conversation(Kind kind, String name) {
     }
 
     /**
-     * Whether an event from /api/events belongs on this chat's screen. The stream carries every
-     * group of the user and all their DMs; own messages are already left out by the server, and
-     * are dropped here too in case a second session of the same user asked for them.
+     * Whether an event from /api/events belongs on this chat's screen: this group's or this
+     * peer's messages, edits, deletes, joins and leaves, and typing. The stream carries every group
+     * of the user and all their DMs; own messages are already left out by the server, and are
+     * dropped here too in case a second session of the same user asked for them. An edit or delete
+     * is shown whoever sent the message: the server leaves out only the caller's own changes, and
+     * a group's owner may delete the caller's message.
      */
     boolean shows(String eventType, JsonNode message, String me) {
-        String sender = MessageFormat.sender(message);
-        if (sender.equalsIgnoreCase(me)) {
-            return false;
-        }
+        return switch (eventType) {
+            case "group-message", "direct-message" -> !MessageFormat.sender(message).equalsIgnoreCase(me) && isHere(message, me);
+            case "message-edited", "message-deleted" -> isHere(message, me);
+            case "member-joined", "member-left" -> kind == Kind.GROUP && name.equalsIgnoreCase(message.path("group").asText());
+            case "typing" -> kind == Kind.GROUP ? name.equalsIgnoreCase(message.path("group").asText())
+                    : message.has("peer") && name.equalsIgnoreCase(message.path("peer").asText());
+            default -> false;
+        };
+    }
+
+    /** A message (or the message a change shows) of this group, or between me and this peer. */
+    private boolean isHere(JsonNode message, String me) {
         return switch (kind) {
-            case GROUP -> "group-message".equals(eventType) && name.equalsIgnoreCase(message.path("group").asText());
-            case DIRECT -> "direct-message".equals(eventType) && name.equalsIgnoreCase(sender);
+            case GROUP -> message.has("group") && name.equalsIgnoreCase(message.path("group").asText());
+            case DIRECT -> !message.has("group") && (name.equalsIgnoreCase(message.path("from").asText())
+                    && me.equalsIgnoreCase(message.path("to").asText())
+                    || me.equalsIgnoreCase(message.path("from").asText()) && name.equalsIgnoreCase(message.path("to").asText()));
         };
     }
 

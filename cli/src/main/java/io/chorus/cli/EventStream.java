@@ -160,6 +160,9 @@ final class EventStream {
                 heard = true;
                 if (event.get().isCursorOnly()) {
                     cursor.advance(event.get().id());
+                } else if (!parser.lastHadOwnId()) {
+                    // Typing, presence: in no log, so no position to check or move past.
+                    listener.event(event.get());
                 } else if (cursor.advance(event.get().id())) {
                     listener.event(event.get());
                 }

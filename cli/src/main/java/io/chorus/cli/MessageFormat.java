@@ -36,6 +36,22 @@ final class MessageFormat {
     }
 
     /**
+     * Any event a chat shows: a message as {@link #chat}; a change naming the message it changed,
+     * {@code [alice] #42 tea at six? (edited)} or {@code [alice] #42 (deleted)}; and what others
+     * do, {@code * bob joined}, {@code * bob is typing…}.
+     */
+    String chat(String type, JsonNode event) {
+        return switch (type) {
+            case "message-edited", "message-deleted" -> "[" + safe(sender(event)) + "] #" + event.path("id").asText() + " "
+                    + text(event);
+            case "member-joined" -> "* " + safe(event.path("member").asText()) + " joined";
+            case "member-left" -> "* " + safe(event.path("member").asText()) + " left";
+            case "typing" -> "* " + safe(event.path("user").asText()) + " is typing…";
+            default -> chat(event);
+        };
+    }
+
+    /**
      * On a stream that mixes conversations: {@code [garden] alice: tea}, {@code [dm] alice: cake},
      * {@code [garden] bob joined}.
      */

@@ -47,4 +47,25 @@ class ConversationTest {
         assertFalse(withBob.shows("direct-message", directMessage("alice", "bob"), "alice"));
         assertFalse(withBob.shows("group-message", groupMessage("garden", "bob"), "alice"));
     }
+
+    @Test
+    void chatsShowChangesJoinsAndTypingOfTheirOwnConversationOnly() {
+        Conversation garden = new Conversation(Conversation.Kind.GROUP, "garden");
+        Conversation withBob = new Conversation(Conversation.Kind.DIRECT, "bob");
+        // The owner deleting alice's own message is news to alice: changes are shown whoever sent the message.
+        assertTrue(garden.shows("message-deleted", groupMessage("garden", "alice"), "alice"));
+        assertTrue(garden.shows("message-edited", groupMessage("Garden", "bob"), "alice"));
+        assertFalse(garden.shows("message-edited", groupMessage("kitchen", "bob"), "alice"));
+        assertTrue(garden.shows("member-joined", JSON.createObjectNode().put("group", "garden").put("member", "eve"), "alice"));
+        assertTrue(garden.shows("typing", JSON.createObjectNode().put("group", "garden").put("user", "bob"), "alice"));
+        assertFalse(garden.shows("typing", JSON.createObjectNode().put("peer", "bob").put("user", "bob"), "alice"));
+        assertFalse(garden.shows("presence", JSON.createObjectNode().put("user", "bob").put("online", true), "alice"));
+
+        assertTrue(withBob.shows("message-edited", directMessage("bob", "alice"), "alice"));
+        assertTrue(withBob.shows("message-deleted", directMessage("alice", "bob"), "alice"));
+        assertFalse(withBob.shows("message-edited", directMessage("bob", "carol"), "alice"));
+        assertTrue(withBob.shows("typing", JSON.createObjectNode().put("peer", "Bob").put("user", "Bob"), "alice"));
+        assertFalse(withBob.shows("typing", JSON.createObjectNode().put("peer", "carol").put("user", "carol"), "alice"));
+        assertFalse(withBob.shows("member-joined", JSON.createObjectNode().put("group", "garden").put("member", "bob"), "alice"));
+    }
 }

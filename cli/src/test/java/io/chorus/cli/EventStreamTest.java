@@ -96,6 +96,16 @@ class EventStreamTest {
     }
 
     @Test
+    void deliversEphemeralEventsWithoutAPositionAndResumesFromTheLastLoggedOne() {
+        script.add(serve(new IOException("connection reset"), concat(event("1-0", "a"),
+                new String[] {"event: typing", "data: bob types", ""}, new String[] {"event: typing", "data: bob types", ""})));
+        script.add(serve(null, concat(event("2-0", "b"))));
+        stream(ResumeCursor.fromNow()).run();
+        assertEquals(List.of("a", "bob types", "bob types", "b"), delivered, "typing carries the last id but is no repeat");
+        assertEquals(Arrays.asList(null, "1-0", "2-0"), resumedFrom);
+    }
+
+    @Test
     void resumesFromTheOpeningCursorWhenDroppedBeforeAnyMessage() {
         script.add(serve(new IOException("connection reset"), ": cursor", "id: 5-3", ""));
         script.add(serve(null, event("6-3", "missed while away")));

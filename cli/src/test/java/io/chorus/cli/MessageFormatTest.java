@@ -52,4 +52,17 @@ class MessageFormatTest {
         assertEquals("[presence] bob is offline", format.event("presence",
                 JSON.createObjectNode().put("user", "bob").put("online", false)));
     }
+
+    @Test
+    void chatLinesNameChangedMessagesAndWhatOthersDo() {
+        var edited = JSON.createObjectNode().put("id", 42).put("group", "garden").put("sender", "bob")
+                .put("text", "tea at six?").put("editedAt", "2026-11-25T10:05:00Z");
+        var gone = JSON.createObjectNode().put("id", 43).put("group", "garden").put("sender", "bob").put("deleted", true);
+        assertEquals("[bob] #42 tea at six? (edited)", format.chat("message-edited", edited));
+        assertEquals("[bob] #43 (deleted)", format.chat("message-deleted", gone));
+        assertEquals("* eve joined", format.chat("member-joined", JSON.createObjectNode().put("group", "garden").put("member", "eve")));
+        assertEquals("* eve left", format.chat("member-left", JSON.createObjectNode().put("group", "garden").put("member", "eve")));
+        assertEquals("* bob is typing…", format.chat("typing", JSON.createObjectNode().put("group", "garden").put("user", "bob")));
+        assertEquals("[bob] tea at six? (edited)", format.chat("group-message", edited));
+    }
 }

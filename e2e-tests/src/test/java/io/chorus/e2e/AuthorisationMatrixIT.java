@@ -171,6 +171,7 @@ class AuthorisationMatrixIT extends AgainstCluster {
         // Each caller's own conversation with {peer} (the row above gave every one of them a DM).
         rows.add(new Row(dms, "PUT", "/api/dms/" + bob + "/read", caller -> "{\"upTo\":1}",
                 statuses(401, 401, 401, 204, 204, 204), null));
+        rows.add(new Row(dms, "POST", "/api/dms/" + bob + "/typing", none, statuses(401, 401, 401, 204, 204, 204), null));
         rows.add(new Row(dms, "GET", "/api/dms", none, statuses(401, 401, 401, 200, 200, 200), null));
         rows.add(new Row(dms, "GET", "/api/dms/" + bob + "/messages", none, statuses(401, 401, 401, 200, 200, 200), dmSecret));
         rows.add(new Row(dms, "GET", "/internal/dms?after=0&all=true", none, internal(200), dmSecret));
@@ -190,6 +191,8 @@ class AuthorisationMatrixIT extends AgainstCluster {
                 statuses(401, 401, 401, 403, 403, 204), null));
         rows.add(new Row(gateway, "PUT", "/api/groups/" + group + "/read", caller -> "{\"upTo\":1}",
                 statuses(401, 401, 401, 403, 403, 204), null));
+        rows.add(new Row(gateway, "POST", "/api/groups/" + group + "/typing", none, statuses(401, 401, 401, 403, 403, 204), null));
+        rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/presence", none, statuses(401, 401, 401, 403, 403, 200), null));
         rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/messages", none, statuses(401, 401, 401, 403, 403, 200), groupSecret));
         rows.add(new Row(gateway, "GET", "/api/groups/" + group + "/events", none, statuses(401, 401, 401, 403, 403, 200), null));
         rows.add(new Row(gateway, "GET", "/api/events", none, statuses(401, 401, 401, 200, 200, 200), null));
@@ -200,6 +203,7 @@ class AuthorisationMatrixIT extends AgainstCluster {
                 internal(204), null));
         rows.add(new Row(history, "PUT", "/internal/groups/" + group + "/read", caller -> "{\"upTo\":1}", internal(204), null));
         rows.add(new Row(history, "GET", "/internal/unread?group=" + group, none, internal(200), null));
+        rows.add(new Row(history, "POST", "/internal/groups/" + group + "/typing", none, internal(204), null));
         rows.add(new Row(history, "POST", "/internal/group-messages", caller -> "{\"posts\":[{\"group\":\"" + group
                 + "\",\"sender\":\"someone\",\"text\":\"batched\"}]}", internal(200), null));
         rows.add(new Row(history, "PUT", "/internal/groups/{fresh}/members/me", none, internal(201), null));

@@ -253,6 +253,75 @@ class CliIT extends AgainstCluster {
         assertEquals(List.of("are you there?", "always"), history.json().getList("messages.text"));
     }
 
+    /** The person's saved access token, for calls the CLI has no command for (typing). */
+    static String token(Person person) throws IOException {
+        return JsonPath.from(Files.readString(person.config.resolve("chorus/credentials.json"))).getString("accessToken");
+    }
+
+    @Test
+    void chatShowsEditsDeletesTypingAndJoinsAndTheCommandsKeepCountOfWhatIsUnread() throws Exception {
+        Person alice = Person.signedUp("alice");
+        Person bob = Person.signedUp("bob");
+        Person carol = Person.signedUp("carol");
+        String group = Api.unique("kitchen");
+        assertEquals(0, alice.chorus("", "create", group).exitCode());
+        assertEquals(0, bob.chorus("", "join", group).exitCode());
+
+        try (Pane bobChat = bob.chat()) {
+            startChat(bobChat, "g", group, "Chatting in " + group + " as " + bob.name);
+            long id = alice.chorus("", "post", group, "tea at five?", "--json").json().getLong("id");
+            bobChat.awaitShows("[" + alice.name + "] tea at five?");
+
+            Result edited = alice.chorus("", "edit", "group", group, String.valueOf(id), "tea", "at", "six?");
+            assertEquals(0, edited.exitCode(), edited.err());
+            bobChat.awaitShows("[" + alice.name + "] #" + id + " tea at six? (edited)");
+
+            HttpResponse<Void> typing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(cluster.url("group-gateway") + "/api/groups/" + group + "/typing"))
+                    .header("Authorization", "Bearer " + token(alice)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(204, typing.statusCode());
+            bobChat.awaitShows("* " + alice.name + " is typing");
+
+            assertEquals(0, carol.chorus("", "join", group).exitCode());
+            bobChat.awaitShows("* " + carol.name + " joined");
+
+            assertEquals(1, bob.chorus("", "delete", "group", group, String.valueOf(id)).exitCode(), "not bob's message");
+            assertEquals(0, alice.chorus("", "delete", "group", group, String.valueOf(id)).exitCode());
+            bobChat.awaitShows("[" + alice.name + "] #" + id + " (deleted)");
+            bobChat.type("exit");
+            bobChat.awaitShows("EXITED:0");
+        }
+
+        long second = alice.chorus("", "post", group, "second helping", "--json").json().getLong("id");
+        Result mine = bob.chorus("", "groups", "--mine");
+        assertTrue(mine.out().contains(group + "  (3 members)  1 unread"), mine.out());
+        Result history = bob.chorus("", "history", "group", group);
+        assertTrue(history.out().contains("#" + second + " "), history.out());
+        assertTrue(history.out().contains(alice.name + ": (deleted)"), history.out());
+        Result found = bob.chorus("", "search", "group", group, "helping");
+        assertEquals(1, found.out().lines().count(), found.out());
+        assertTrue(found.out().contains("second helping"), found.out());
+        assertEquals(0, bob.chorus("", "read", "group", group).exitCode());
+        assertEquals(0, bob.chorus("", "groups", "--mine", "--json").json().getInt("groups.find { it.name == '" + group + "' }.unread"));
+
+        assertEquals(0, alice.chorus("", "send", bob.name, "psst").exitCode());
+        Result dms = bob.chorus("", "dms");
+        assertTrue(dms.out().startsWith(alice.name + "  1 unread"), dms.out());
+        long dm = alice.chorus("", "history", "dm", bob.name, "--json").json().getLong("messages[0].id");
+        assertEquals(0, alice.chorus("", "edit", "dm", bob.name, String.valueOf(dm), "psst!").exitCode());
+        assertTrue(bob.chorus("", "history", "dm", alice.name).out().contains("psst! (edited)"));
+        assertEquals(0, bob.chorus("", "read", "dm", alice.name).exitCode());
+        assertTrue(bob.chorus("", "dms").out().startsWith(alice.name + "  #"), "nothing unread after reading");
+
+        try (Pane aliceChat = alice.chat()) {
+            startChat(aliceChat, "g", group, "Chatting in " + group);
+            await("alice is online in " + group).atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> bob.chorus("", "who", group).out().contains(alice.name));
+            aliceChat.type("exit");
+        }
+    }
+
     @Test
     void exitCodesTellScriptsWhatWentWrong() throws Exception {
         Person carol = Person.signedUp("carol");

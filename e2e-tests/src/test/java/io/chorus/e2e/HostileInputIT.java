@@ -225,8 +225,8 @@ class HostileInputIT {
 
     private Case generate(int n) {
         String[] endpoints = {"register", "login", "user", "directory", "me", "create-group", "groups", "group", "members",
-            "join", "leave", "post", "edit", "delete-message", "read", "history", "group-events", "events", "send-dm", "edit-dm",
-            "delete-dm", "read-dm", "conversations", "dm-history", "internal-append", "internal-edit", "internal-read",
+            "join", "leave", "post", "edit", "delete-message", "read", "typing", "presence", "history", "group-events", "events", "send-dm", "edit-dm",
+            "delete-dm", "read-dm", "dm-typing", "conversations", "dm-history", "internal-append", "internal-edit", "internal-read",
             "internal-unread", "internal-batch", "internal-log", "internal-dms", "internal-group-history"};
         String endpoint = endpoints[n % endpoints.length];
         String what = "";
@@ -273,6 +273,8 @@ class HostileInputIT {
             case "post" -> { service = "group-gateway"; method = "POST"; path = "/api/groups/" + groupOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
             case "edit" -> { service = "group-gateway"; method = "PATCH"; path = "/api/groups/" + groupOr(name) + "/messages/" + idOr(messageId); body = jsonBody("text"); }
             case "delete-message" -> { service = "group-gateway"; method = "DELETE"; path = "/api/groups/" + groupOr(name) + "/messages/" + idOr(messageId); }
+            case "typing" -> { service = "group-gateway"; method = "POST"; path = "/api/groups/" + groupOr(name) + "/typing"; }
+            case "presence" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/presence"; }
             case "read" -> { service = "group-gateway"; method = "PUT"; path = "/api/groups/" + groupOr(name) + "/read"; body = jsonBody("upTo"); }
             case "history" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/messages"; query = query("before", "after", "limit", "q"); }
             case "group-events" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/events"; query = query("lastEventId", "self", "access_token"); lastEventId(headers); }
@@ -280,6 +282,7 @@ class HostileInputIT {
             case "send-dm" -> { service = "dm-service"; method = "POST"; path = "/api/dms/" + peerOr(name) + "/messages"; body = jsonBody("text", "clientId"); }
             case "edit-dm" -> { service = "dm-service"; method = "PATCH"; path = "/api/dms/" + peerOr(name) + "/messages/" + idOr(dmId); body = jsonBody("text"); }
             case "delete-dm" -> { service = "dm-service"; method = "DELETE"; path = "/api/dms/" + peerOr(name) + "/messages/" + idOr(dmId); }
+            case "dm-typing" -> { service = "dm-service"; method = "POST"; path = "/api/dms/" + peerOr(name) + "/typing"; }
             case "read-dm" -> { service = "dm-service"; method = "PUT"; path = "/api/dms/" + peerOr(name) + "/read"; body = jsonBody("upTo"); }
             case "conversations" -> { service = "dm-service"; path = "/api/dms"; query = query("before", "limit"); }
             case "dm-history" -> { service = "dm-service"; path = "/api/dms/" + peerOr(name) + "/messages"; query = query("before", "after", "limit", "q"); }

@@ -1,0 +1,29 @@
+package io.chorus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "who", description = "Who of a group's members is online (holds a live stream) now.")
+final class WhoCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Chorus chorus;
+
+    @Parameters(paramLabel = "GROUP")
+    String group;
+
+    @Override
+    public Integer call() {
+        JsonNode presence = chorus.api().presence(group);
+        List<String> names = new ArrayList<>();
+        presence.path("online").forEach(name -> names.add(MessageFormat.safe(name.asText())));
+        chorus.print(presence, names.isEmpty() ? "No one in " + group + " is online." : "Online in " + group + ": "
+                + String.join(", ", names));
+        return 0;
+    }
+}
