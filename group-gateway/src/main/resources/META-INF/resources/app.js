@@ -17,7 +17,13 @@ const state = {
   lastEventId: null,
   reconnectDelay: 1000,
   reconnectTimer: null,
+  online: new Map(), // user key -> name, from presence events and presence lookups
+  typingSentAt: 0,
+  typingTimer: null,
 };
+
+const TYPING_EVERY_MS = 2000; // the services pass at most one notice per 2 s anyway
+const TYPING_SHOWN_MS = 4000;
 
 // ---- HTTP ----------------------------------------------------------------------------------
 
@@ -111,7 +117,7 @@ function addMessage(conv, message) {
     const list = $('message-list');
     const stick = nearBottom();
     const next = at + 1 < conv.ids.length ? list.querySelector('li[data-id="' + conv.ids[at + 1] + '"]') : null;
-    list.insertBefore(messageNode(message), next || firstPending());
+    list.insertBefore(messageNode(message, conv), next || firstPending());
     $('empty').hidden = true;
     if (stick) scrollToBottom();
   }
@@ -144,7 +150,7 @@ function formatTime(iso) {
   return today ? time : date.toLocaleDateString() + ' ' + time;
 }
 
-function messageNode(message) {
+function messageNode(message, conv) {
   const li = document.createElement('li');
   li.className = 'message' + (keyOf(message.sender) === keyOf(state.me) ? ' mine' : '');
   li.dataset.id = String(message.id);
@@ -163,6 +169,7 @@ function messageNode(message) {
     edited.textContent = ' (edited)';
     meta.append(edited);
   }
+  if (conv && !message.deleted) meta.append(...actionsFor(conv, message));
   const text = document.createElement('p');
   text.className = 'text';
   // A tombstone keeps its place in the conversation, without its text.
@@ -170,6 +177,89 @@ function messageNode(message) {
   text.textContent = message.deleted ? 'Message deleted' : message.text;
   li.append(meta, text);
   return li;
+}
+
+/** Edit for one's own messages; delete for one's own, and for any in a group one owns. */
+function actionsFor(conv, message) {
+  const mine = keyOf(message.sender) === keyOf(state.me);
+  const owner = conv.kind === 'group' && conv.owner && keyOf(conv.owner) === keyOf(state.me);
+  if (!mine && !owner) return [];
+  const actions = document.createElement('span');
+  actions.className = 'actions';
+  if (mine) {
+    const edit = document.createElement('button');
+    edit.type = 'button';
+    edit.className = 'secondary edit';
+    edit.textContent = 'Edit';
+    edit.setAttribute('aria-label', 'Edit message ' + message.id);
+    edit.addEventListener('click', () => startEditing(conv, message));
+    actions.append(edit);
+  }
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary delete';
+  remove.textContent = 'Delete';
+  remove.setAttribute('aria-label', 'Delete message ' + message.id);
+  remove.addEventListener('click', () => deleteMessage(conv, message));
+  actions.append(remove);
+  return [actions];
+}
+
+function messagePath(conv, id) {
+  return (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/messages/' + id;
+}
+
+function callFor(conv, path, options) {
+  return conv.kind === 'group' ? gateway(path, options) : dms(path, options);
+}
+
+/** Replaces a message's text with a field; Enter saves, Escape cancels. */
+function startEditing(conv, message) {
+  const node = $('message-list').querySelector('li[data-id="' + message.id + '"]');
+  if (!node) return;
+  const form = document.createElement('form');
+  form.className = 'edit-form';
+  const input = document.createElement('input');
+  input.className = 'edit-text';
+  input.value = message.text;
+  input.maxLength = 4096;
+  input.setAttribute('aria-label', 'New text of message ' + message.id);
+  form.append(input);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    try {
+      const stored = await callFor(conv, messagePath(conv, message.id), { method: 'PATCH', body: { text } });
+      applyChange(conv, conv.kind === 'group' ? fromGroupMessage(stored) : fromDirectMessage(stored));
+    } catch (err) {
+      $('conversation-error').textContent = err.message;
+    }
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') applyChange(conv, message);
+  });
+  node.querySelector('.text').replaceWith(form);
+  input.focus();
+}
+
+async function deleteMessage(conv, message) {
+  try {
+    await callFor(conv, messagePath(conv, message.id), { method: 'DELETE' });
+    applyChange(conv, { id: message.id, sender: message.sender, sentAt: message.sentAt, deleted: true });
+  } catch (err) {
+    $('conversation-error').textContent = err.message;
+  }
+}
+
+/** A message as it now is replaces the one shown (an edit, a delete, or an edit given up). */
+function applyChange(conv, message) {
+  if (!conv.byId.has(message.id)) return;
+  conv.byId.set(message.id, message);
+  if (conv === state.current) {
+    const node = $('message-list').querySelector('li[data-id="' + message.id + '"]');
+    if (node) node.replaceWith(messageNode(message, conv));
+  }
 }
 
 function firstPending() {
@@ -201,6 +291,9 @@ function renderConversation() {
   if (!conv) {
     $('conversation-title').textContent = 'Pick a conversation';
     $('composer').hidden = true;
+    $('search').hidden = true;
+    $('search-results').hidden = true;
+    $('online').hidden = true;
     $('leave-group').hidden = true;
     $('load-older').hidden = true;
     $('history-start').hidden = true;
@@ -210,8 +303,12 @@ function renderConversation() {
   }
   $('conversation-title').textContent = conv.kind === 'group' ? '# ' + conv.name : conv.name;
   $('composer').hidden = false;
+  $('search').hidden = false;
+  $('search-results').hidden = true;
+  showTyping('');
+  renderOnline();
   $('leave-group').hidden = conv.kind !== 'group';
-  const nodes = conv.ids.map((id) => messageNode(conv.byId.get(id)));
+  const nodes = conv.ids.map((id) => messageNode(conv.byId.get(id), conv));
   list.append(...nodes);
   renderHistoryControls(conv);
   scrollToBottom();
@@ -236,6 +333,15 @@ function fillList(list, convs, emptyText) {
     const name = document.createElement('span');
     name.textContent = conv.kind === 'group' ? '# ' + conv.name : conv.name;
     button.append(name);
+    if (conv.kind === 'dm' && state.online.has(keyOf(conv.name))) {
+      const dot = document.createElement('span');
+      dot.className = 'dot';
+      dot.title = 'online';
+      const label = document.createElement('span');
+      label.className = 'visually-hidden';
+      label.textContent = ' online';
+      button.append(dot, label);
+    }
     if (conv.unread > 0) {
       const badge = document.createElement('span');
       badge.className = 'badge';
@@ -292,6 +398,7 @@ async function openConversation(kind, name) {
   renderConversation();
   renderLists();
   $('composer-text').focus();
+  refreshOnline(conv);
   if (!conv.loaded) {
     try {
       await loadHistory(conv, false);
@@ -304,6 +411,7 @@ async function openConversation(kind, name) {
       if (state.current === conv) $('conversation-error').textContent = e.message;
     }
   }
+  if (state.current === conv) markRead(conv);
 }
 
 // ---- Sending ------------------------------------------------------------------------------
@@ -396,6 +504,8 @@ function openStream() {
   es.addEventListener('direct-message', (e) => onEvent(e, 'dm'));
   es.addEventListener('message-edited', onChange);
   es.addEventListener('message-deleted', onChange);
+  es.addEventListener('typing', onTyping);
+  es.addEventListener('presence', onPresence);
   es.onerror = () => {
     if (state.stream !== es) return;
     if (es.readyState === EventSource.CLOSED) {
@@ -453,6 +563,8 @@ function onEvent(event, kind) {
   const where = conv.kind === 'group' ? ' in ' + conv.name : '';
   if (conv === state.current) {
     announce(message.sender + where + ': ' + message.text);
+    showTyping('');
+    markRead(conv);
   } else {
     conv.unread++;
     announce('New message from ' + message.sender + where);
@@ -468,13 +580,87 @@ function onChange(event) {
   const group = data.group !== undefined;
   const conv = group ? conversation('group', data.group)
     : conversation('dm', keyOf(data.from) === keyOf(state.me) ? data.to : data.from);
-  if (!conv.byId.has(data.id)) return;
-  const message = group ? fromGroupMessage(data) : fromDirectMessage(data);
-  conv.byId.set(message.id, message);
-  if (conv === state.current) {
-    const node = $('message-list').querySelector('li[data-id="' + message.id + '"]');
-    if (node) node.replaceWith(messageNode(message));
+  applyChange(conv, group ? fromGroupMessage(data) : fromDirectMessage(data));
+}
+
+/** Someone is typing: shown under the conversation for a few seconds, or until their message comes. */
+function onTyping(event) {
+  let data;
+  try { data = JSON.parse(event.data); } catch (e) { return; }
+  const conv = data.group !== undefined ? conversation('group', data.group) : conversation('dm', data.peer);
+  if (conv !== state.current || keyOf(data.user) === keyOf(state.me)) return;
+  showTyping(data.user + ' is typing…');
+}
+
+function showTyping(text) {
+  clearTimeout(state.typingTimer);
+  $('typing').textContent = text;
+  if (text) state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, TYPING_SHOWN_MS);
+}
+
+function onPresence(event) {
+  let data;
+  try { data = JSON.parse(event.data); } catch (e) { return; }
+  if (data.online) state.online.set(keyOf(data.user), data.user); else state.online.delete(keyOf(data.user));
+  renderOnline();
+  renderLists();
+}
+
+/** Tells the others in the conversation that the user is typing, at most every 2 s. */
+function typed() {
+  const conv = state.current;
+  const now = Date.now();
+  if (!conv || now - state.typingSentAt < TYPING_EVERY_MS) return;
+  state.typingSentAt = now;
+  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/typing';
+  callFor(conv, path, { method: 'POST' }).catch(() => { /* a lost notice is no loss */ });
+}
+
+/** Moves the read marker of the open conversation to its newest message (markers only move forward). */
+function markRead(conv) {
+  const newest = conv.ids.length ? conv.ids[conv.ids.length - 1] : null;
+  if (newest === null || (conv.readUpTo || 0) >= newest) return;
+  conv.readUpTo = newest;
+  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/read';
+  callFor(conv, path, { method: 'PUT', body: { upTo: newest } }).catch(() => { conv.readUpTo = 0; });
+}
+
+async function refreshOnline(conv) {
+  if (conv.kind !== 'group') return;
+  try {
+    const [presence, members] = await Promise.all([gateway('/api/groups/' + seg(conv.name) + '/presence'),
+      gateway('/api/groups/' + seg(conv.name) + '/members')]);
+    presence.online.forEach((name) => state.online.set(keyOf(name), name));
+    conv.members = new Set(members.members.map((m) => keyOf(m.name)));
+    renderOnline();
+    renderLists();
+  } catch (e) {
+    // Presence is a nicety: the conversation works without it.
   }
+}
+
+function renderOnline() {
+  const conv = state.current;
+  const el = $('online');
+  if (!conv || conv.kind !== 'group' || !conv.members) {
+    el.hidden = true;
+    return;
+  }
+  const names = [...state.online.entries()].filter(([key]) => conv.members.has(key))
+    .map(([, name]) => name).sort((a, b) => a.localeCompare(b));
+  el.hidden = false;
+  el.textContent = 'Online: ' + (names.length ? names.join(', ') : 'no one');
+}
+
+async function search(conv, words) {
+  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/messages?limit=' + PAGE_SIZE
+    + '&q=' + encodeURIComponent(words);
+  const page = await callFor(conv, path);
+  const convert = conv.kind === 'group' ? fromGroupMessage : fromDirectMessage;
+  const found = (page.messages || []).map((m) => messageNode(convert(m)));
+  $('search-list').replaceChildren(...found);
+  $('search-empty').hidden = found.length > 0;
+  $('search-results').hidden = false;
 }
 
 function showConnection(text, kind) {
@@ -492,7 +678,13 @@ async function refreshGroups() {
   for (const conv of state.conversations.values()) {
     if (conv.kind === 'group') conv.listed = memberOf.has(keyOf(conv.name));
   }
-  mine.groups.forEach((g) => { conversation('group', g.name).listed = true; });
+  mine.groups.forEach((g) => {
+    const conv = conversation('group', g.name);
+    conv.listed = true;
+    conv.owner = g.owner;
+    // The server's count (others' messages after the read marker), except for what is open now.
+    if (typeof g.unread === 'number' && conv !== state.current) conv.unread = g.unread;
+  });
   const options = all.groups.filter((g) => !memberOf.has(keyOf(g.name))).map((g) => {
     const option = document.createElement('option');
     option.value = g.name;
@@ -508,6 +700,7 @@ async function refreshDms() {
     const conv = conversation('dm', c.peer);
     conv.listed = true;
     if (!conv.lastAt || c.lastAt > conv.lastAt) conv.lastAt = c.lastAt;
+    if (typeof c.unread === 'number' && conv !== state.current) conv.unread = c.unread;
   });
   renderLists();
 }
@@ -555,6 +748,7 @@ function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
   Object.assign(state, { token: null, me: null, current: null, lastEventId: null, reconnectDelay: 1000 });
   state.conversations.clear();
+  state.online.clear();
   $('signed-in').hidden = true;
   $('whoami').hidden = true;
   $('connection').hidden = true;
@@ -680,6 +874,24 @@ function wire() {
     input.value = '';
     input.focus();
     send(state.current, text);
+  });
+
+  $('composer-text').addEventListener('input', typed);
+
+  $('search').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const words = $('search-text').value.trim();
+    if (!words || !state.current) return;
+    try {
+      await search(state.current, words);
+    } catch (err) {
+      $('conversation-error').textContent = err.message;
+    }
+  });
+
+  $('search-close').addEventListener('click', () => {
+    $('search-results').hidden = true;
+    $('search-text').value = '';
   });
 
   $('composer-text').addEventListener('keydown', (e) => {

@@ -1,5 +1,6 @@
 package io.chorus.e2e;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 
 /** The web page served by the gateway, used by people in real (headless) browsers. */
 // It seeds 120 messages from one user in a second or two, past the per-user post burst.
@@ -114,6 +116,51 @@ class WebClientIT extends AgainstCluster {
             alice.awaitTexts(List.of("bring the cake", "on my way"), WAIT);
             bob.awaitTexts(List.of("bring the cake", "on my way"), WAIT);
             bob.screenshot("dm-bob");
+        }
+    }
+
+    @Test
+    void showsUnreadBadgesEditsDeletesTypingPresenceAndSearch() {
+        String group = Api.unique("studio");
+        try (WebPage alice = page("alice"); WebPage bob = page("bob")) {
+            alice.register(password(alice));
+            bob.register(password(bob));
+            alice.createGroup(group);
+            bob.joinGroup(group);
+            bob.openDirect(alice.name);
+
+            // bob looks elsewhere: the group gets an unread badge, which the server keeps too.
+            alice.send("first draft");
+            alice.awaitTexts(List.of("first draft"), WAIT);
+            await("bob's unread badge").atMost(WAIT).pollInSameThread()
+                    .until(() -> bob.sidebarEntries().contains("# " + group + " 1 unread"));
+            bob.openFromSidebar("# " + group);
+            bob.awaitTexts(List.of("first draft"), WAIT);
+            await("bob's read marker").atMost(WAIT).until(() -> given().auth().oauth2(bob.token())
+                    .get(api.gateway() + "/api/groups?member=me").then().statusCode(200).extract().jsonPath()
+                    .getInt("groups.find { it.name == '" + group + "' }.unread") == 0);
+            assertTrue(bob.sidebarEntries().contains("# " + group), bob.sidebarEntries().toString());
+
+            long id = alice.ids().getFirst();
+            alice.clickLabelled("Edit message " + id);
+            alice.typeInLabelled("New text of message " + id, "final draft");
+            alice.awaitTexts(List.of("final draft"), WAIT);
+            bob.awaitTexts(List.of("final draft"), WAIT);
+            assertTrue(bob.element("#message-list li[data-id='" + id + "'] .edited").getText().contains("edited"));
+
+            bob.type("search-text", "draft", Keys.ENTER);
+            await("bob's search").atMost(WAIT).pollInSameThread().until(() -> bob.searchResults().equals(List.of("final draft")));
+
+            alice.type("composer-text", "are you");
+            await("bob sees alice typing").atMost(WAIT).pollInSameThread()
+                    .until(() -> bob.text("typing").equals(alice.name + " is typing…"));
+            await("bob sees alice online").atMost(WAIT).pollInSameThread()
+                    .until(() -> bob.text("online").contains(alice.name));
+
+            alice.clickLabelled("Delete message " + id);
+            bob.awaitTexts(List.of("Message deleted"), WAIT);
+            alice.awaitTexts(List.of("Message deleted"), WAIT);
+            bob.screenshot("features-bob");
         }
     }
 

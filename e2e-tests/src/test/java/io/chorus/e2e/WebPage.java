@@ -109,6 +109,39 @@ final class WebPage implements AutoCloseable {
         box.sendKeys(Keys.ENTER);
     }
 
+    /** Clicks the button with this accessible name (aria-label). */
+    void clickLabelled(String label) {
+        waitFor(() -> !driver.findElements(By.cssSelector("button[aria-label='" + label + "']")).isEmpty());
+        driver.findElement(By.cssSelector("button[aria-label='" + label + "']")).click();
+    }
+
+    /** Types into the element with this id, without pressing Enter. */
+    void type(String id, CharSequence... keys) {
+        driver.findElement(By.id(id)).sendKeys(keys);
+    }
+
+    /** Types into the field with this accessible name and presses Enter. */
+    void typeInLabelled(String label, String text) {
+        waitFor(() -> !driver.findElements(By.cssSelector("[aria-label='" + label + "']")).isEmpty());
+        WebElement field = driver.findElement(By.cssSelector("[aria-label='" + label + "']"));
+        field.clear();
+        field.sendKeys(text, Keys.ENTER);
+    }
+
+    String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    /** The session's access token, as the page keeps it. */
+    String token() {
+        return script("return sessionStorage.getItem('chorus.token')");
+    }
+
+    /** What the search found, top to bottom. */
+    List<String> searchResults() {
+        return script("return Array.from(document.querySelectorAll('#search-list li .text'), e => e.textContent)");
+    }
+
     void reload() {
         driver.navigate().refresh();
         waitFor(() -> name.equals(driver.findElement(By.id("me")).getText()));
