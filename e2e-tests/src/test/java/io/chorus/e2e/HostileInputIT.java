@@ -192,10 +192,18 @@ class HostileInputIT {
     /** Counts of every table a refused request could touch, one string for comparing. */
     private static String fingerprint() throws SQLException {
         String[] queries = {
+            // Not the presence tables: every replica rewrites its heartbeat there every 2 s.
             "SELECT (SELECT count(*) FROM groups) || '/' || (SELECT count(*) FROM memberships)",
-            "SELECT (SELECT count(*) FROM messages) || '/' || (SELECT last_position FROM log_head)",
+            // Texts, tombstones and markers too: a refused edit, delete or read must change none of them.
+            "SELECT (SELECT count(*) FROM messages) || '/' || (SELECT last_position FROM log_head) || '/' || "
+                    + "(SELECT md5(coalesce(string_agg(id || ':' || text || ':' || deleted, ',' ORDER BY id), '')) FROM messages)"
+                    + " || '/' || (SELECT md5(coalesce(string_agg(group_key || member_key || coalesce(last_read, -1), ','"
+                    + " ORDER BY group_key, member_key), '')) FROM read_markers)",
             "SELECT count(*) || '' FROM users",
-            "SELECT (SELECT count(*) FROM direct_messages) || '/' || (SELECT count(*) FROM conversations)",
+            "SELECT (SELECT count(*) FROM direct_messages) || '/' || (SELECT count(*) FROM conversations) || '/' || "
+                    + "(SELECT md5(coalesce(string_agg(id || ':' || text || ':' || deleted, ',' ORDER BY id), '')) FROM direct_messages)"
+                    + " || '/' || (SELECT md5(coalesce(string_agg(owner_key || peer_key || coalesce(last_read, -1), ','"
+                    + " ORDER BY owner_key, peer_key), '')) FROM conversations)",
         };
         StringBuilder fingerprint = new StringBuilder();
         for (int i = 0; i < queries.length; i++) {
