@@ -119,8 +119,12 @@ class HostileInputIT {
             String after = fingerprint();
             String problem = judge(answer, !after.equals(before), hostile);
             if (problem != null) {
+                byte[] sentBody = hostile.body() == null ? new byte[0] : hostile.body().get();
                 failures.add("case " + n + " (seed " + SEED + ") " + hostile.method() + " " + hostile.service()
-                        + " " + abbreviate(hostile.path()) + " [" + hostile.what() + "]: " + problem);
+                        + " " + abbreviate(hostile.path()) + " [" + hostile.what() + "] headers "
+                        + hostile.headers().stream().filter(h -> !h[0].equals("Authorization") && !h[0].startsWith("X-"))
+                                .map(h -> h[0] + ": " + abbreviate(h[1])).toList()
+                        + " body " + abbreviate(new String(sentBody, StandardCharsets.UTF_8)) + ": " + problem);
             }
             before = after;
         }
@@ -476,7 +480,9 @@ class HostileInputIT {
         return out.toString();
     }
 
+    /** Head and tail: a path's last segments (a message id) say as much as its first. */
     private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...(" + text.length() + " chars)";
+        return text.length() <= 200 ? text
+                : text.substring(0, 120) + "...(" + text.length() + " chars)..." + text.substring(text.length() - 80);
     }
 }

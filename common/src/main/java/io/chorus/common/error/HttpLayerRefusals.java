@@ -48,6 +48,13 @@ public class HttpLayerRefusals {
             respond(context, 415, "Unsupported media type", "this API takes application/json bodies, not forms");
             return;
         }
+        if (type != null && carriesBody(context.request().method()) && !isJson(type)) {
+            // The REST layer answers some of these (an empty text/plain body) with a bare 400 and
+            // no problem document; every body here is JSON, so refuse the others alike, at once.
+            context.request().handler(ignored -> { });
+            respond(context, 415, "Unsupported media type", "this API takes application/json bodies, not " + type.strip());
+            return;
+        }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         long declared;
         try {
@@ -63,6 +70,16 @@ public class HttpLayerRefusals {
         context.request().handler(ignored -> { });
         respond(context, 413, "Content too large",
                 "the body has " + declared + " bytes; at most " + MAX_BODY_BYTES + " are accepted");
+    }
+
+    private static boolean carriesBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
+    /** application/json (any parameters), a +json type, or any type at all. */
+    private static boolean isJson(String contentType) {
+        String type = contentType.split("[;,]", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.endsWith("+json") || type.equals("*/*") || type.isEmpty();
     }
 
     /**
