@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -165,6 +166,14 @@ public final class LogStore<A, E> {
             }
         }
         return found;
+    }
+
+    /** One statement with its parameters, inside an {@link Amendment}'s transaction (the changed message's row). */
+    public static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            bind(update, 1, Arrays.asList(parameters));
+            return update.executeUpdate();
+        }
     }
 
     private static int bind(PreparedStatement query, int first, List<Object> parameters) throws SQLException {

@@ -51,7 +51,7 @@ public class DirectMessageRepository {
     public DmLogEntry edit(String user, String peer, long id, String text) {
         return store.amend((connection, position, at) -> {
             DmLogEntry entry = DmChanges.edit(find(connection, user, peer, id), user, text, position, at);
-            update(connection, "UPDATE direct_messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
+            LogStore.update(connection, "UPDATE direct_messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
             DmLogSchema.insertChange(connection, entry);
             return entry;
         });
@@ -62,7 +62,7 @@ public class DirectMessageRepository {
         return store.amend((connection, position, at) -> {
             DmLogEntry entry = DmChanges.delete(find(connection, user, peer, id), user, position);
             if (entry != null) {
-                update(connection, "UPDATE direct_messages SET text = '', edited_at = NULL, deleted = true "
+                LogStore.update(connection, "UPDATE direct_messages SET text = '', edited_at = NULL, deleted = true "
                         + "WHERE id = ? OR target = ?", id, id);
                 DmLogSchema.insertChange(connection, entry);
             }
@@ -165,15 +165,6 @@ public class DirectMessageRepository {
                 }
                 return schema.read(row);
             }
-        }
-    }
-
-    private static void update(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
-            }
-            update.executeUpdate();
         }
     }
 

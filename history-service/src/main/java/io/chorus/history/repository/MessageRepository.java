@@ -46,7 +46,7 @@ public class MessageRepository {
     public GroupLogEntry edit(String group, long id, String actor, String text) {
         return store.amend((connection, position, at) -> {
             GroupLogEntry entry = MessageChanges.edit(find(connection, group, id), actor, text, position, at);
-            update(connection, "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
+            LogStore.update(connection, "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
             GroupLogSchema.insertChange(connection, entry);
             return entry;
         });
@@ -60,7 +60,7 @@ public class MessageRepository {
         return store.amend((connection, position, at) -> {
             GroupLogEntry entry = MessageChanges.delete(find(connection, group, id), actor, actorOwnsGroup, position);
             if (entry != null) {
-                update(connection, "UPDATE messages SET text = '', edited_at = NULL, deleted = true WHERE id = ? OR target = ?",
+                LogStore.update(connection, "UPDATE messages SET text = '', edited_at = NULL, deleted = true WHERE id = ? OR target = ?",
                         id, id);
                 GroupLogSchema.insertChange(connection, entry);
             }
@@ -105,15 +105,6 @@ public class MessageRepository {
                 }
                 return GroupLogSchema.fromRow(row);
             }
-        }
-    }
-
-    private static void update(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
-            }
-            update.executeUpdate();
         }
     }
 
