@@ -1,6 +1,5 @@
 package io.chorus.common.message;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
@@ -15,10 +14,5 @@ public record DirectMessage(long id, String from, String to, String text, Instan
 
     public DirectMessage(long id, String from, String to, String text, Instant sentAt) {
         this(id, from, to, text, sentAt, null, null);
-    }
-
-    @JsonIgnore
-    public boolean isTombstone() {
-        return Boolean.TRUE.equals(deleted);
     }
 }

@@ -19,12 +19,6 @@ public record DmLogEntry(long id, String kind, String from, String to, String te
     public static final String EDITED = GroupLogEntry.EDITED;
     public static final String DELETED = GroupLogEntry.DELETED;
 
-    /** A message's own entry. */
-    public static DmLogEntry of(DirectMessage message) {
-        return new DmLogEntry(message.id(), MESSAGE, message.from(), message.to(), message.text(), message.sentAt(),
-                null, message.editedAt(), message.deleted());
-    }
-
     @JsonIgnore
     public boolean isChange() {
         return EDITED.equals(kind) || DELETED.equals(kind);

@@ -1,6 +1,5 @@
 package io.chorus.common.message;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
@@ -16,10 +15,5 @@ public record GroupMessage(long id, String group, String sender, String text, In
 
     public GroupMessage(long id, String group, String sender, String text, Instant sentAt) {
         this(id, group, sender, text, sentAt, null, null);
-    }
-
-    @JsonIgnore
-    public boolean isTombstone() {
-        return Boolean.TRUE.equals(deleted);
     }
 }

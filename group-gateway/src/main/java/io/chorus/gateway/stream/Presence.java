@@ -57,7 +57,7 @@ public class Presence implements Streams.Holders {
     private final Map<String, Holder> local = new ConcurrentHashMap<>();
     /** This replica's users as last written to the store. Only the sync tick touches it. */
     private final Map<String, String> written = new HashMap<>();
-    /** Everyone online, as of the last sync (or the local view before the first). */
+    /** Everyone online, as of the last sync (empty before the first; {@link #onlineIn} adds this replica's own). */
     private volatile Map<String, String> everywhere = Map.of();
     private boolean synced;
 
