@@ -92,9 +92,7 @@ function conversation(kind, name) {
 
 function fetchPage(conv, before) {
   const query = '?limit=' + PAGE_SIZE + (before ? '&before=' + before : '');
-  return conv.kind === 'group'
-    ? gateway('/api/groups/' + seg(conv.name) + '/messages' + query)
-    : dms('/api/dms/' + seg(conv.name) + '/messages' + query);
+  return callFor(conv, convPath(conv) + '/messages' + query);
 }
 
 function fromGroupMessage(m) {
@@ -205,8 +203,13 @@ function actionsFor(conv, message) {
   return [actions];
 }
 
+/** A conversation's base path: /api/groups/{g} on the gateway or /api/dms/{peer} on dm-service. */
+function convPath(conv) {
+  return (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name);
+}
+
 function messagePath(conv, id) {
-  return (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/messages/' + id;
+  return convPath(conv) + '/messages/' + id;
 }
 
 function callFor(conv, path, options) {
@@ -451,9 +454,8 @@ async function deliver(conv, pending) {
   const status = pending.node.querySelector('.status');
   pending.node.querySelector('.retry')?.remove();
   status.textContent = 'sending…';
-  const post = conv.kind === 'group'
-    ? () => gateway('/api/groups/' + seg(conv.name) + '/messages', { method: 'POST', body: { text: pending.text, clientId: pending.clientId } })
-    : () => dms('/api/dms/' + seg(conv.name) + '/messages', { method: 'POST', body: { text: pending.text, clientId: pending.clientId } });
+  const post = () => callFor(conv, convPath(conv) + '/messages',
+    { method: 'POST', body: { text: pending.text, clientId: pending.clientId } });
   // Retries ride out a restarting service (most of a minute); the same clientId means a send
   // that did arrive but whose answer got lost is not stored twice.
   for (let attempt = 0; ; attempt++) {
@@ -612,8 +614,7 @@ function typed() {
   const now = Date.now();
   if (!conv || now - state.typingSentAt < TYPING_EVERY_MS) return;
   state.typingSentAt = now;
-  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/typing';
-  callFor(conv, path, { method: 'POST' }).catch(() => { /* a lost notice is no loss */ });
+  callFor(conv, convPath(conv) + '/typing', { method: 'POST' }).catch(() => { /* a lost notice is no loss */ });
 }
 
 /** Moves the read marker of the open conversation to its newest message (markers only move forward). */
@@ -621,8 +622,7 @@ function markRead(conv) {
   const newest = conv.ids.length ? conv.ids[conv.ids.length - 1] : null;
   if (newest === null || (conv.readUpTo || 0) >= newest) return;
   conv.readUpTo = newest;
-  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/read';
-  callFor(conv, path, { method: 'PUT', body: { upTo: newest } }).catch(() => { conv.readUpTo = 0; });
+  callFor(conv, convPath(conv) + '/read', { method: 'PUT', body: { upTo: newest } }).catch(() => { conv.readUpTo = 0; });
 }
 
 async function refreshOnline(conv) {
@@ -653,9 +653,7 @@ function renderOnline() {
 }
 
 async function search(conv, words) {
-  const path = (conv.kind === 'group' ? '/api/groups/' : '/api/dms/') + seg(conv.name) + '/messages?limit=' + PAGE_SIZE
-    + '&q=' + encodeURIComponent(words);
-  const page = await callFor(conv, path);
+  const page = await callFor(conv, convPath(conv) + '/messages?limit=' + PAGE_SIZE + '&q=' + encodeURIComponent(words));
   const convert = conv.kind === 'group' ? fromGroupMessage : fromDirectMessage;
   const found = (page.messages || []).map((m) => messageNode(convert(m)));
   $('search-list').replaceChildren(...found);

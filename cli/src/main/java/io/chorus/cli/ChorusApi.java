@@ -99,9 +99,13 @@ final class ChorusApi {
         gateway("DELETE", "/api/groups/" + segment(group) + "/members/me", null);
     }
 
-    /** A group message or a DM, named as the CLI's commands name them: kind, then group or peer. */
-    private String messages(Conversation.Kind kind, String name) {
-        return kind == Conversation.Kind.GROUP ? "/api/groups/" + segment(name) + "/messages" : "/api/dms/" + segment(name) + "/messages";
+    /** A conversation, named as the CLI's commands name it: kind, then group or peer. */
+    private static String conversation(Conversation.Kind kind, String name) {
+        return (kind == Conversation.Kind.GROUP ? "/api/groups/" : "/api/dms/") + segment(name);
+    }
+
+    private static String messages(Conversation.Kind kind, String name) {
+        return conversation(kind, name) + "/messages";
     }
 
     private JsonNode callFor(Conversation.Kind kind, String method, String path, JsonNode body) {
@@ -119,19 +123,13 @@ final class ChorusApi {
 
     /** Moves the read marker; {@code upTo} past the newest message is taken as the newest. */
     void markRead(Conversation.Kind kind, String name, long upTo) {
-        String path = (kind == Conversation.Kind.GROUP ? "/api/groups/" : "/api/dms/") + segment(name) + "/read";
-        callFor(kind, "PUT", path, json.createObjectNode().put("upTo", upTo));
+        callFor(kind, "PUT", conversation(kind, name) + "/read", json.createObjectNode().put("upTo", upTo));
     }
 
     JsonNode search(Conversation.Kind kind, String name, String words, Page page) {
         String query = query(page);
         return callFor(kind, "GET", messages(kind, name) + (query.isEmpty() ? "?" : query + "&") + "q="
                 + URLEncoder.encode(words, StandardCharsets.UTF_8), null);
-    }
-
-    void typing(Conversation.Kind kind, String name) {
-        String path = (kind == Conversation.Kind.GROUP ? "/api/groups/" : "/api/dms/") + segment(name) + "/typing";
-        callFor(kind, "POST", path, null);
     }
 
     JsonNode presence(String group) {

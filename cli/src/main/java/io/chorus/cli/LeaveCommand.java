@@ -1,18 +1,9 @@
 package io.chorus.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "leave", description = "Leave a group (leaving twice is fine).")
-final class LeaveCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Chorus chorus;
-
-    @Parameters(paramLabel = "GROUP")
-    String group;
+final class LeaveCommand extends GroupCommand {
 
     @Override
     public Integer call() {

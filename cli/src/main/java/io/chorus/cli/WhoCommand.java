@@ -3,19 +3,10 @@ package io.chorus.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "who", description = "Who of a group's members is online (holds a live stream) now.")
-final class WhoCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Chorus chorus;
-
-    @Parameters(paramLabel = "GROUP")
-    String group;
+final class WhoCommand extends GroupCommand {
 
     @Override
     public Integer call() {

@@ -42,4 +42,7 @@ public interface LogSchema<A, E> {
 
     /** Writes the new entries, in position order, inside the append's transaction. */
     void insert(Connection connection, List<Created<A, E>> created) throws SQLException;
+
+    /** Writes an entry that changes an earlier one (an edit or a delete), inside its amendment's transaction. */
+    void insertChange(Connection connection, E entry) throws SQLException;
 }

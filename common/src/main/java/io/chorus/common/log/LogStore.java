@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class LogStore<A, E> {
         });
     }
 
-    /** The work of an amendment: checks what the log holds, updates it and inserts the new entry. */
+    /** The work of an amendment: checks what the log holds and updates it; the store inserts the entry it returns. */
     @FunctionalInterface
     public interface Amendment<E> {
         /**
@@ -92,6 +93,7 @@ public final class LogStore<A, E> {
             long position = LogHead.lock(connection) + 1;
             E entry = amendment.apply(connection, position, Instant.now().truncatedTo(ChronoUnit.MICROS));
             if (entry != null) {
+                schema.insertChange(connection, entry);
                 LogHead.advance(connection, position);
             }
             return entry;
@@ -168,8 +170,34 @@ public final class LogStore<A, E> {
         return found;
     }
 
-    /** One statement with its parameters, inside an {@link Amendment}'s transaction (the changed message's row). */
-    public static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+    /**
+     * Inside an {@link Amendment}: the message's own row takes its new text, so history pages,
+     * search and unread counts show it as it now is. (Both logs keep {@code text},
+     * {@code edited_at}, {@code deleted} and, on change entries, {@code target}.)
+     */
+    public void applyEdit(Connection connection, long id, String text, Instant at) throws SQLException {
+        update(connection, "UPDATE " + schema.table() + " SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
+    }
+
+    /** Inside an {@link Amendment}: the message and its earlier edits become tombstones, their text gone. */
+    public void applyDelete(Connection connection, long id) throws SQLException {
+        update(connection, "UPDATE " + schema.table() + " SET text = '', edited_at = NULL, deleted = true WHERE id = ? OR target = ?",
+                id, id);
+    }
+
+    /** A nullable BIGINT column (JDBC reads NULL as 0). */
+    public static Long longOrNull(ResultSet row, String column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
+
+    /** A nullable TIMESTAMPTZ column. */
+    public static Instant instantOrNull(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             bind(update, 1, Arrays.asList(parameters));
             return update.executeUpdate();

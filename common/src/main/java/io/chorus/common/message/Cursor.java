@@ -24,6 +24,14 @@ public final class Cursor {
         throw ProblemException.invalid(parameter + " must be a message id (a whole number >= 0)");
     }
 
+    /** The {@code upTo} of a read marker's body: a message id, 0 or more; 400 otherwise (absent included). */
+    public static long upTo(Long upTo) {
+        if (upTo == null || upTo < 0) {
+            throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
+        }
+        return upTo;
+    }
+
     /** A message id from a path ({@code /messages/{id}}): anything but a position names no message, 404. */
     public static long messageId(String raw) {
         try {

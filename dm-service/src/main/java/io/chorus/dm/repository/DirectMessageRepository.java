@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,8 +50,7 @@ public class DirectMessageRepository {
     public DmLogEntry edit(String user, String peer, long id, String text) {
         return store.amend((connection, position, at) -> {
             DmLogEntry entry = DmChanges.edit(find(connection, user, peer, id), user, text, position, at);
-            LogStore.update(connection, "UPDATE direct_messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
-            DmLogSchema.insertChange(connection, entry);
+            store.applyEdit(connection, id, text, at);
             return entry;
         });
     }
@@ -62,9 +60,7 @@ public class DirectMessageRepository {
         return store.amend((connection, position, at) -> {
             DmLogEntry entry = DmChanges.delete(find(connection, user, peer, id), user, position);
             if (entry != null) {
-                LogStore.update(connection, "UPDATE direct_messages SET text = '', edited_at = NULL, deleted = true "
-                        + "WHERE id = ? OR target = ?", id, id);
-                DmLogSchema.insertChange(connection, entry);
+                store.applyDelete(connection, id);
             }
             return entry;
         });
@@ -121,10 +117,8 @@ public class DirectMessageRepository {
             List<Conversation> conversations = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    long lastRead = rows.getLong("last_read");
-                    Long marker = rows.wasNull() ? null : lastRead;
                     conversations.add(new Conversation(rows.getString("peer"), schema.read(rows).message(),
-                            rows.getLong("unread"), marker));
+                            rows.getLong("unread"), LogStore.longOrNull(rows, "last_read")));
                 }
             }
             return conversations;

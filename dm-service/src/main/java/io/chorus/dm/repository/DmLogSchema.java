@@ -1,6 +1,7 @@
 package io.chorus.dm.repository;
 
 import io.chorus.common.log.LogSchema;
+import io.chorus.common.log.LogStore;
 import io.chorus.common.message.DmLogEntry;
 import io.chorus.common.naming.NameRule;
 import io.chorus.dm.service.Send;
@@ -32,12 +33,10 @@ final class DmLogSchema implements LogSchema<Send, DmLogEntry> {
 
     @Override
     public DmLogEntry read(ResultSet row) throws SQLException {
-        long target = row.getLong("target");
-        Long changed = row.wasNull() ? null : target;
-        Timestamp editedAt = row.getTimestamp("edited_at");
         return new DmLogEntry(row.getLong("id"), row.getString("kind"), row.getString("from_name"),
-                row.getString("to_name"), row.getString("text"), row.getTimestamp("sent_at").toInstant(), changed,
-                editedAt == null ? null : editedAt.toInstant(), row.getBoolean("deleted") ? Boolean.TRUE : null);
+                row.getString("to_name"), row.getString("text"), row.getTimestamp("sent_at").toInstant(),
+                LogStore.longOrNull(row, "target"), LogStore.instantOrNull(row, "edited_at"),
+                row.getBoolean("deleted") ? Boolean.TRUE : null);
     }
 
     @Override
@@ -95,7 +94,8 @@ final class DmLogSchema implements LogSchema<Send, DmLogEntry> {
      * Writes an edit or a delete, inside its transaction. The conversation index keeps pointing
      * at the newest message: a change is no newer message.
      */
-    static void insertChange(Connection connection, DmLogEntry entry) throws SQLException {
+    @Override
+    public void insertChange(Connection connection, DmLogEntry entry) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO direct_messages (id, kind, from_name, from_key, to_name, to_key, text, sent_at, target, "
                         + "edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

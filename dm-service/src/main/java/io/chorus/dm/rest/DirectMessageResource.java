@@ -94,10 +94,8 @@ public class DirectMessageResource {
     @Path("/{peer}/read")
     public Response markRead(@PathParam("peer") String peer,
                              @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
-        if (request.upTo() == null || request.upTo() < 0) {
-            throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
-        }
-        if (!NameRule.isValid(peer) || !messages.markRead(caller.getName(), peer, request.upTo())) {
+        long upTo = Cursor.upTo(request.upTo());
+        if (!NameRule.isValid(peer) || !messages.markRead(caller.getName(), peer, upTo)) {
             throw noConversation(peer);
         }
         return Response.noContent().build();

@@ -3,6 +3,7 @@ package io.chorus.gateway.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.limits.TypingThrottle;
+import io.chorus.common.message.Cursor;
 import io.chorus.common.naming.NameRule;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.Upstream;
@@ -87,10 +88,7 @@ public class GroupResource {
     public Response markRead(@PathParam("group") String group,
                              @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
         String target = groups.requireMember(group, caller.getName());
-        if (request.upTo() == null || request.upTo() < 0) {
-            throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
-        }
-        HistoryClient.ReadRequest read = new HistoryClient.ReadRequest(request.upTo());
+        HistoryClient.ReadRequest read = new HistoryClient.ReadRequest(Cursor.upTo(request.upTo()));
         Upstream.call("history-service", () -> {
             history.markRead(target, read, bearer());
             return null;

@@ -96,11 +96,11 @@ public class Presence implements Streams.Holders {
 
     /** The names of the group's members who are online, as of the last sync and this replica's streams. */
     public Set<String> onlineIn(String groupKey) {
-        Map<String, String> online = new HashMap<>(everywhere);
-        local.forEach((key, holder) -> online.put(key, holder.name));
+        Map<String, String> synced = everywhere;
         Set<String> names = new HashSet<>();
         for (String member : memberships.membersOf(groupKey)) {
-            String name = online.get(member);
+            Holder here = local.get(member);
+            String name = here != null ? here.name : synced.get(member);
             if (name != null) {
                 names.add(name);
             }

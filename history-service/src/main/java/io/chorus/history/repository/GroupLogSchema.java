@@ -1,6 +1,7 @@
 package io.chorus.history.repository;
 
 import io.chorus.common.log.LogSchema;
+import io.chorus.common.log.LogStore;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.service.Append;
@@ -35,12 +36,9 @@ final class GroupLogSchema implements LogSchema<Append, GroupLogEntry> {
 
     /** A row of {@link #columns()} (also read by the edits and deletes of {@link MessageRepository}). */
     static GroupLogEntry fromRow(ResultSet row) throws SQLException {
-        long target = row.getLong("target");
-        Long changed = row.wasNull() ? null : target;
-        Timestamp editedAt = row.getTimestamp("edited_at");
         return new GroupLogEntry(row.getLong("id"), row.getString("kind"), row.getString("group_name"),
-                row.getString("sender"), row.getString("text"), row.getTimestamp("sent_at").toInstant(), changed,
-                row.getString("actor"), editedAt == null ? null : editedAt.toInstant(),
+                row.getString("sender"), row.getString("text"), row.getTimestamp("sent_at").toInstant(),
+                LogStore.longOrNull(row, "target"), row.getString("actor"), LogStore.instantOrNull(row, "edited_at"),
                 row.getBoolean("deleted") ? Boolean.TRUE : null);
     }
 
@@ -107,8 +105,9 @@ final class GroupLogSchema implements LogSchema<Append, GroupLogEntry> {
         }
     }
 
-    /** Writes an edit or a delete ({@link GroupLogEntry#isChange()}), inside its transaction. */
-    static void insertChange(Connection connection, GroupLogEntry entry) throws SQLException {
+    /** An edit or a delete ({@link GroupLogEntry#isChange()}), with its target and actor. */
+    @Override
+    public void insertChange(Connection connection, GroupLogEntry entry) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO messages (id, kind, group_name, group_key, sender, sender_key, text, sent_at, target, actor, "
                         + "edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -46,8 +45,7 @@ public class MessageRepository {
     public GroupLogEntry edit(String group, long id, String actor, String text) {
         return store.amend((connection, position, at) -> {
             GroupLogEntry entry = MessageChanges.edit(find(connection, group, id), actor, text, position, at);
-            LogStore.update(connection, "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", text, Timestamp.from(at), id);
-            GroupLogSchema.insertChange(connection, entry);
+            store.applyEdit(connection, id, text, at);
             return entry;
         });
     }
@@ -60,9 +58,7 @@ public class MessageRepository {
         return store.amend((connection, position, at) -> {
             GroupLogEntry entry = MessageChanges.delete(find(connection, group, id), actor, actorOwnsGroup, position);
             if (entry != null) {
-                LogStore.update(connection, "UPDATE messages SET text = '', edited_at = NULL, deleted = true WHERE id = ? OR target = ?",
-                        id, id);
-                GroupLogSchema.insertChange(connection, entry);
+                store.applyDelete(connection, id);
             }
             return entry;
         });

@@ -2,6 +2,7 @@ package io.chorus.history.repository;
 
 import io.agroal.api.AgroalDataSource;
 import io.chorus.common.error.StorageException;
+import io.chorus.common.log.LogStore;
 import io.chorus.common.naming.NameRule;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -64,9 +65,8 @@ public class ReadMarkerRepository {
             List<Unread> found = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    long lastRead = rows.getLong("last_read");
-                    Long marker = rows.wasNull() ? null : lastRead;
-                    found.add(new Unread(rows.getString("group_key"), rows.getLong("unread"), marker));
+                    found.add(new Unread(rows.getString("group_key"), rows.getLong("unread"),
+                            LogStore.longOrNull(rows, "last_read")));
                 }
             }
             return found;

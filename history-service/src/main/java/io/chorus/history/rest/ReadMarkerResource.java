@@ -1,6 +1,7 @@
 package io.chorus.history.rest;
 
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.message.Cursor;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.repository.ReadMarkerRepository;
 import io.quarkus.security.Authenticated;
@@ -43,7 +44,7 @@ public class ReadMarkerResource {
     @Path("/groups/{group}/read")
     public Response markRead(@PathParam("group") String group,
                              @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
-        long upTo = ReadRequest.require(request);
+        long upTo = Cursor.upTo(request.upTo());
         if (!NameRule.isValid(group) || !markers.markRead(group, caller.getName(), upTo)) {
             throw ProblemException.notFound("'" + caller.getName() + "' never joined '" + group + "'");
         }
@@ -63,12 +64,6 @@ public class ReadMarkerResource {
 
     /** {@code upTo}: a message id (a whole number, at least 0). */
     public record ReadRequest(Long upTo) {
-        static long require(ReadRequest request) {
-            if (request.upTo() == null || request.upTo() < 0) {
-                throw ProblemException.invalid("upTo must be a message id (a whole number >= 0)");
-            }
-            return request.upTo();
-        }
     }
 
     public record UnreadCounts(List<ReadMarkerRepository.Unread> groups) {
