@@ -24,7 +24,49 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 
 {{- define "chorus.image" -}}
-{{ .root.Values.image.repository }}/{{ .name }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
+{{- $image := .root.Values.image -}}
+{{- $prefix := list $image.registry $image.repository | compact | join "/" -}}
+{{ $prefix }}/{{ .name }}:{{ $image.tag | default .root.Chart.AppVersion }}{{ if eq $image.flavor "native" }}-native{{ end }}
+{{- end }}
+
+{{/* The PostgreSQL host: the given one, else the bundled one. Takes $. */}}
+{{- define "chorus.databaseHost" -}}
+{{- if .Values.database.host }}{{ .Values.database.host }}
+{{- else if .Values.postgresql.enabled }}chorus-postgresql
+{{- else }}{{ fail "database.host is required when postgresql.enabled=false: the host name of your PostgreSQL" }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret with the database password, or nothing when there is none. Takes $. */}}
+{{- define "chorus.databaseSecretName" -}}
+{{- if .Values.database.existingSecret }}{{ .Values.database.existingSecret }}
+{{- else if or .Values.database.password .Values.postgresql.enabled }}chorus-database
+{{- end }}
+{{- end }}
+
+{{/* The Secret with the token key pair: yours, or the chart's. Takes $. */}}
+{{- define "chorus.jwtSecretName" -}}
+{{- .Values.jwt.existingSecret | default "chorus-jwt" }}
+{{- end }}
+
+{{/*
+True when the chart generates the bus keys: none given and no Secret of yours. Each pod then
+derives the public keys it needs from secret keys (Helm cannot compute Curve25519). Takes $.
+*/}}
+{{- define "chorus.busKeysGenerated" -}}
+{{- if and (not .Values.bus.existingSecret) (not (join "" (values .Values.bus.keys))) }}true{{ end }}
+{{- end }}
+
+{{/*
+A value this release stored before in a Secret of its own, on upgrades only (an install has
+nothing stored yet, and helm template would otherwise ask a cluster API it may not have), else
+"". Takes (dict "root" $ "secret" NAME "key" KEY).
+*/}}
+{{- define "chorus.stored" -}}
+{{- if .root.Release.IsUpgrade }}
+{{- $secret := lookup "v1" "Secret" .root.Release.Namespace .secret }}
+{{- dig "data" .key "" $secret | b64dec }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -56,49 +98,90 @@ own. The gateway only runs the proxy and subscribes to it in-process.
 
 {{/*
 The environment a service takes from the deployment's Secrets, each key only where it is needed:
-every service the internal credential; the gateway the proxy's secret key and the publishers'
-public keys; each publisher the proxy's public key and its own pair, never another's secret.
+every service the internal credential and the database password; with given keys, the gateway
+the proxy's secret key and the publishers' public keys, each publisher the proxy's public key and
+its own pair, never another's secret. With generated keys there are no public keys to give: the
+gateway derives the publishers' from their secret keys, and each publisher the proxy's.
 */}}
 {{- define "chorus.secretEnvs" -}}
 {{- $internal := include "chorus.internalSecretName" .root -}}
 {{- $bus := include "chorus.busSecretName" .root -}}
+{{- $generated := include "chorus.busKeysGenerated" .root -}}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_INTERNAL_CREDENTIAL" "secret" $internal "key" "credential") }}
+{{- with include "chorus.databaseSecretName" .root }}
+- name: PGPASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ if $.root.Values.database.existingSecret }}{{ $.root.Values.database.existingSecretKey }}{{ else }}password{{ end }}
+{{- end }}
 {{- if eq .name "group-gateway" }}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_PROXY_SECRET_KEY" "secret" $bus "key" "server-secret") }}
+{{- if $generated }}
+# The proxy admits the publishers' keys, derived from their secret keys; Kubernetes expands
+# $(...) from the variables defined above it.
+{{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_SECRET_KEY" "secret" $bus "key" "history-secret") }}
+{{ include "chorus.secretEnv" (dict "env" "BUS_DM_SECRET_KEY" "secret" $bus "key" "dm-secret") }}
+- name: CHORUS_CURVE_ALLOWED_SECRET_KEYS
+  value: $(BUS_HISTORY_SECRET_KEY),$(BUS_DM_SECRET_KEY)
+{{- else }}
 # The proxy admits exactly these publishers' keys; Kubernetes expands $(...) from the
 # variables defined above it.
 {{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_PUBLIC_KEY" "secret" $bus "key" "history-public") }}
 {{ include "chorus.secretEnv" (dict "env" "BUS_DM_PUBLIC_KEY" "secret" $bus "key" "dm-public") }}
 - name: CHORUS_CURVE_ALLOWED_KEYS
   value: $(BUS_HISTORY_PUBLIC_KEY),$(BUS_DM_PUBLIC_KEY)
+{{- end }}
 {{- else if include "chorus.publishes" . }}
 {{- $own := trimSuffix "-service" .name }}
+{{- if $generated }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_SERVER_SECRET_KEY" "secret" $bus "key" "server-secret") }}
+{{- else }}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_SERVER_KEY" "secret" $bus "key" "server-public") }}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_PUBLIC_KEY" "secret" $bus "key" (printf "%s-public" $own)) }}
+{{- end }}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_SECRET_KEY" "secret" $bus "key" (printf "%s-secret" $own)) }}
 {{- end }}
 {{- end }}
 
 {{/*
-What the pods read from the chart-made Secrets, for checksum/secrets: a key given in values and
-changed on upgrade rolls the pods, which read their environment only at start. A generated
-credential is not in it: it stays the same across upgrades.
+What the pods read from Secrets, for checksum/secrets: a key or Secret name given in values and
+changed on upgrade rolls the pods, which read their environment and keys only at start.
+Generated secrets are not in it: they stay the same across upgrades.
 */}}
 {{- define "chorus.secretInputs" -}}
-{{ toJson (dict "internal" .Values.internalCredential "bus" .Values.bus) }}
+{{ toJson (dict "internal" .Values.internalCredential "bus" .Values.bus "jwt" .Values.jwt "database" .Values.database) }}
 {{- end }}
 
 {{/*
-The XSUB endpoint of every gateway replica, comma-separated: one per StatefulSet pod
-(group-gateway-<n> under the headless Service), so it follows replicaCount. Takes $.
+The gateways' XSUB endpoint: one name, the headless Service, whose DNS records are every gateway
+pod. Publishers look it up again and again (bus.resolveInterval) and connect to each address,
+so replicas added or removed (by hand or an autoscaler) are found without restarting anyone, and
+this value, hence every pod's checksum, does not depend on replicaCount. Takes $.
 */}}
 {{- define "chorus.busEndpoints" -}}
 {{- $gateway := index .Values.services "group-gateway" -}}
-{{- $endpoints := list -}}
-{{- range $i := until (int $gateway.replicaCount) -}}
-{{- $endpoints = append $endpoints (printf "tcp://group-gateway-%d.group-gateway-headless.%s.svc.%s:%d" $i $.Release.Namespace $.Values.clusterDomain (int $gateway.busXsubPort)) -}}
-{{- end -}}
-{{- join "," $endpoints -}}
+{{- printf "tcp://group-gateway-headless.%s.svc.%s:%d" .Release.Namespace .Values.clusterDomain (int $gateway.busXsubPort) -}}
+{{- end }}
+
+{{/*
+The public routes, for the Ingress and the HTTPRoute: [path, match, service]. Only /api/* and the
+web page's files, so /q/* (health, metrics, OpenAPI) and /internal/* stay inside the cluster. The
+API by prefix; the page as exactly the files group-gateway serves from META-INF/resources.
+history-service is internal and has no route.
+*/}}
+{{- define "chorus.routes" -}}
+- [/api/users, Prefix, user-service]
+- [/api/auth, Prefix, user-service]
+- [/api/me, Prefix, user-service]
+- [/api/dms, Prefix, dm-service]
+- [/api/groups, Prefix, group-gateway]
+- [/api/events, Prefix, group-gateway]
+- [/api/web-config, Prefix, group-gateway]
+- [/, Exact, group-gateway]
+- [/index.html, Exact, group-gateway]
+- [/app.js, Exact, group-gateway]
+- [/app.css, Exact, group-gateway]
 {{- end }}
 
 {{/* Base URL of another service, for the REST clients. */}}
@@ -111,7 +194,7 @@ http://{{ .name }}:{{ (index .root.Values.services .name).port }}
 {{- $root := .root -}}
 {{- $svc := index $root.Values.services .name -}}
 QUARKUS_HTTP_PORT: {{ $svc.port | quote }}
-PGHOST: {{ $root.Values.database.host | quote }}
+PGHOST: {{ include "chorus.databaseHost" $root | quote }}
 PGPORT: {{ $root.Values.database.port | quote }}
 PGUSER: {{ $root.Values.database.user | quote }}
 CHORUS_DATABASE: {{ $svc.database | quote }}
@@ -126,6 +209,10 @@ QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED: "true"
 {{- end }}
 {{- if include "chorus.publishes" . }}
 CHORUS_BUS_ENDPOINTS: {{ include "chorus.busEndpoints" $root | quote }}
+CHORUS_BUS_RESOLVE_INTERVAL: {{ $root.Values.bus.resolveInterval | quote }}
+{{- end }}
+{{- if or (include "chorus.publishes" .) (eq .name "group-gateway") }}
+CHORUS_BUS_HEARTBEAT_INTERVAL: {{ $root.Values.bus.heartbeatInterval | quote }}
 {{- end }}
 {{- if eq .name "dm-service" }}
 QUARKUS_REST_CLIENT_USERS_URL: {{ include "chorus.url" (dict "root" $root "name" "user-service") | quote }}
@@ -140,6 +227,20 @@ GATEWAY_STREAM_HEARTBEAT: {{ $svc.streamHeartbeat | quote }}
 {{- range $key, $value := $svc.env }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
+{{- end }}
+
+{{/* The selector labels of a service's pods (PodDisruptionBudget, topology spread). */}}
+{{- define "chorus.selector" -}}
+app: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end }}
+
+{{/* The security context of every container: no root, no privileges, nothing written but volumes. */}}
+{{- define "chorus.containerSecurity" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
 {{- end }}
 
 {{/* The pod template of a service: the same for the Deployments and the gateway's StatefulSet. */}}
@@ -158,8 +259,11 @@ spec:
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  # Quarkus stops on SIGTERM: readiness goes down, work in flight finishes, streams are cut and
-  # their clients resume elsewhere from their cursor.
+  # The services never call the Kubernetes API.
+  automountServiceAccountToken: false
+  # preStop pauses first, so that Services and the Ingress stop routing here; then Quarkus stops
+  # on SIGTERM: readiness goes down, work in flight finishes, streams are ended and their clients
+  # resume elsewhere from their cursor.
   terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
   securityContext:
     runAsNonRoot: true
@@ -167,6 +271,55 @@ spec:
     fsGroup: 185
     seccompProfile:
       type: RuntimeDefault
+  {{- with $root.Values.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- range . }}
+    - {{- toYaml . | nindent 6 }}
+      labelSelector:
+        matchLabels:
+          {{- include "chorus.selector" $ | nindent 10 }}
+    {{- end }}
+  {{- end }}
+  initContainers:
+    # Waits for PostgreSQL and creates this service's database when it is missing, so a pod
+    # whose database cannot be reached says so in this step's log instead of crash-looping.
+    - name: create-database
+      image: {{ $root.Values.database.init.image }}
+      imagePullPolicy: IfNotPresent
+      command: [sh, /etc/chorus/init/create-database.sh]
+      env:
+        - name: PGHOST
+          value: {{ include "chorus.databaseHost" $root | quote }}
+        - name: PGPORT
+          value: {{ $root.Values.database.port | quote }}
+        - name: PGUSER
+          value: {{ $root.Values.database.user | quote }}
+        - name: CHORUS_DATABASE
+          value: {{ $svc.database | quote }}
+        - name: CHORUS_DATABASE_TIMEOUT
+          value: {{ $root.Values.database.init.timeoutSeconds | quote }}
+        {{- with include "chorus.databaseSecretName" $root }}
+        - name: PGPASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ . }}
+              key: {{ if $root.Values.database.existingSecret }}{{ $root.Values.database.existingSecretKey }}{{ else }}password{{ end }}
+        {{- end }}
+      volumeMounts:
+        - name: database-init
+          mountPath: /etc/chorus/init
+          readOnly: true
+      resources:
+        requests:
+          cpu: 10m
+          memory: 32Mi
+        limits:
+          memory: 64Mi
+      securityContext:
+        # The postgres image's own user.
+        runAsUser: 70
+        runAsGroup: 70
+        {{- include "chorus.containerSecurity" . | nindent 8 }}
   containers:
     - name: {{ .name }}
       image: {{ include "chorus.image" . }}
@@ -181,7 +334,7 @@ spec:
       envFrom:
         - configMapRef:
             name: {{ .name }}-config
-        # PGPASSWORD; optional, so a database without a password needs no Secret.
+        # Anything more you want this service to read from a Secret; optional.
         - secretRef:
             name: {{ .name }}-secrets
             optional: true
@@ -191,36 +344,44 @@ spec:
         - name: jwt
           mountPath: /etc/chorus/jwt
           readOnly: true
+        # The root filesystem is read-only; the JVM and Vert.x write their scratch files here.
+        - name: tmp
+          mountPath: /tmp
+      lifecycle:
+        preStop:
+          exec:
+            command: [sleep, {{ $root.Values.preStopSeconds | quote }}]
       startupProbe:
         httpGet:
           path: /q/health/started
           port: http
         periodSeconds: 2
         failureThreshold: 60
+      # Liveness never looks at the database: restarting a pod does not bring PostgreSQL back.
       livenessProbe:
         httpGet:
           path: /q/health/live
           port: http
         periodSeconds: 10
         failureThreshold: 3
+      # Readiness includes the database; six misses in a row (30 s) before a pod leaves its
+      # Service, so a short database blip does not take every pod out at once.
       readinessProbe:
         httpGet:
           path: /q/health/ready
           port: http
         periodSeconds: 5
-        failureThreshold: 2
+        failureThreshold: 6
       {{- with $svc.resources }}
       resources:
         {{- toYaml . | nindent 8 }}
       {{- end }}
       securityContext:
-        allowPrivilegeEscalation: false
-        capabilities:
-          drop: [ALL]
+        {{- include "chorus.containerSecurity" . | nindent 8 }}
   volumes:
     - name: jwt
       secret:
-        secretName: {{ $root.Values.jwt.secretName }}
+        secretName: {{ include "chorus.jwtSecretName" $root }}
         defaultMode: 0440
         items:
           {{- if eq .name "user-service" }}
@@ -230,6 +391,12 @@ spec:
           {{- end }}
           - key: public.pem
             path: public.pem
+    - name: database-init
+      configMap:
+        name: chorus-database-init
+    - name: tmp
+      emptyDir:
+        sizeLimit: 64Mi
   {{- with $root.Values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
