@@ -1,8 +1,10 @@
 package io.chorus.common.bus;
 
-import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -11,28 +13,92 @@ import org.eclipse.microprofile.config.Config;
  * random key then goes missing, or becomes something else). So their raw values are read here,
  * with no expansion, and they live under chorus.curve, which no config mapping owns (a mapping
  * refuses properties under its prefix that it does not declare).
+ *
+ * <p>Every public key may be given as such or left to be computed from its secret key
+ * ({@link CurveKeyPair#fromSecret}): a Helm chart can generate secret keys but not compute
+ * Curve25519, so there a deployment knows only secret keys.
  */
 public final class BusKeys {
 
+    /** Publishers: the proxies' public key; or {@link #SERVER_SECRET_KEY}, from which it is computed. */
     public static final String SERVER_KEY = "chorus.curve.server-key";
+    /** Publishers: the proxies' secret key, used only to compute their public key when SERVER_KEY is unset. */
+    public static final String SERVER_SECRET_KEY = "chorus.curve.server-secret-key";
+    /** Publishers: their own public key; optional, computed from SECRET_KEY, and checked against it when set. */
     public static final String PUBLIC_KEY = "chorus.curve.public-key";
+    /** Publishers: their own secret key. */
     public static final String SECRET_KEY = "chorus.curve.secret-key";
+    /** The proxy (group-gateway): its CURVE server secret key. */
     public static final String PROXY_SECRET_KEY = "chorus.curve.proxy-secret-key";
+    /** The proxy: the publishers' public keys it admits, comma-separated. */
     public static final String ALLOWED_KEYS = "chorus.curve.allowed-keys";
+    /** The proxy: publishers' secret keys, comma-separated, whose public halves it admits as well. */
+    public static final String ALLOWED_SECRET_KEYS = "chorus.curve.allowed-secret-keys";
+
+    private static final String KNOWN_KEYS_ONLY = "the bus admits only CURVE keys it knows"
+            + " (the run command generates them; a Secret in a cluster)";
 
     private BusKeys() {
     }
 
     /** The raw value, or a clear failure naming the property (keys are required where they are read). */
     public static String require(Config config, String property) {
-        return raw(config, property).orElseThrow(() -> new IllegalStateException(property + " ("
-                + property.toUpperCase().replace('.', '_').replace('-', '_') + ") is required: the bus admits only"
-                + " CURVE keys it knows (the run command generates them; a Secret in a cluster)"));
+        return raw(config, property).orElseThrow(() -> new IllegalStateException(named(property) + " is required: " + KNOWN_KEYS_ONLY));
     }
 
     /** A comma-separated list of keys (Z85 has no comma). */
     public static List<String> requireList(Config config, String property) {
-        return Arrays.stream(require(config, property).split(",")).map(String::strip).filter(key -> !key.isEmpty()).toList();
+        return list(require(config, property));
+    }
+
+    /** A publisher's own pair: its secret key, and its public key as given (if it matches) or computed. */
+    public static CurveKeyPair publisherKeys(Config config) {
+        CurveKeyPair pair = CurveKeyPair.fromSecret(require(config, SECRET_KEY));
+        raw(config, PUBLIC_KEY).ifPresent(given -> {
+            if (!CurveKeyPair.requireKey(given, "public key").equals(pair.publicKey())) {
+                throw new IllegalStateException(named(PUBLIC_KEY) + " is not the public half of " + named(SECRET_KEY)
+                        + ": the proxies would refuse this publisher. Leave it unset and it is computed from the secret key");
+            }
+        });
+        return pair;
+    }
+
+    /** The proxies' public key, as given or computed from their secret key. */
+    public static String serverPublicKey(Config config) {
+        Optional<String> given = raw(config, SERVER_KEY).map(key -> CurveKeyPair.requireKey(key, "server key"));
+        Optional<String> computed = raw(config, SERVER_SECRET_KEY)
+                .map(secret -> CurveKeyPair.fromSecret(CurveKeyPair.requireKey(secret, "server secret key")).publicKey());
+        if (given.isPresent() && computed.isPresent() && !given.equals(computed)) {
+            throw new IllegalStateException(named(SERVER_KEY) + " is not the public half of " + named(SERVER_SECRET_KEY)
+                    + ": set one of them");
+        }
+        return given.or(() -> computed).orElseThrow(() -> new IllegalStateException(
+                named(SERVER_KEY) + " or " + named(SERVER_SECRET_KEY) + " is required: " + KNOWN_KEYS_ONLY));
+    }
+
+    /** The publishers' public keys the proxy admits: those listed, and those of the secret keys listed. */
+    public static Set<String> admittedPublisherKeys(Config config) {
+        Set<String> admitted = new LinkedHashSet<>();
+        raw(config, ALLOWED_KEYS).map(BusKeys::list).orElse(List.of()).stream()
+                .map(key -> CurveKeyPair.requireKey(key, "allowed publisher key"))
+                .forEach(admitted::add);
+        raw(config, ALLOWED_SECRET_KEYS).map(BusKeys::list).orElse(List.of()).stream()
+                .map(secret -> CurveKeyPair.fromSecret(CurveKeyPair.requireKey(secret, "allowed publisher secret key")).publicKey())
+                .forEach(admitted::add);
+        if (admitted.isEmpty()) {
+            throw new IllegalStateException(named(ALLOWED_KEYS) + " or " + named(ALLOWED_SECRET_KEYS)
+                    + " must name at least one publisher key: " + KNOWN_KEYS_ONLY);
+        }
+        return Set.copyOf(admitted);
+    }
+
+    /** The property with the environment variable that sets it, for messages. */
+    private static String named(String property) {
+        return property + " (" + property.toUpperCase().replace('.', '_').replace('-', '_') + ")";
+    }
+
+    private static List<String> list(String value) {
+        return Stream.of(value.split(",")).map(String::strip).filter(key -> !key.isEmpty()).toList();
     }
 
     private static Optional<String> raw(Config config, String property) {

@@ -21,9 +21,9 @@ public class BusPublisherProducer {
     @Startup
     BusPublisher busPublisher(BusConfig config, Config raw) {
         // The bus is authenticated (ZeroMQ CURVE): a publisher needs the proxy's public key and a
-        // key pair of its own, whose public half the proxy admits.
-        CurveKeyPair own = new CurveKeyPair(BusKeys.require(raw, BusKeys.PUBLIC_KEY), BusKeys.require(raw, BusKeys.SECRET_KEY));
-        return new BusPublisher(config.endpoints(), config.outboxCapacity(), BusKeys.require(raw, BusKeys.SERVER_KEY), own);
+        // key pair of its own, whose public half the proxy admits. Public keys may be computed
+        // from secret ones (BusKeys), so a bad key fails here, at start, by name.
+        return new BusPublisher(config, BusKeys.serverPublicKey(raw), BusKeys.publisherKeys(raw));
     }
 
     void close(@Disposes BusPublisher publisher) {

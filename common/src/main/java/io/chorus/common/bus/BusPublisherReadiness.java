@@ -24,6 +24,7 @@ public class BusPublisherReadiness implements HealthCheck {
                 .status(bus.isConnected())
                 .withData("endpoints", String.join(",", bus.endpoints()))
                 .withData("unresolved", String.join(",", bus.unresolved()))
+                .withData("addresses", String.join(",", bus.addresses()))
                 .withData("published", bus.published())
                 .withData("dropped", bus.dropped())
                 .build();

@@ -1,6 +1,7 @@
 package io.chorus.common.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -9,6 +10,7 @@ import java.time.Instant;
  * once deleted, both left out of the JSON until they apply.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record DirectMessage(long id, String from, String to, String text, Instant sentAt, Instant editedAt,
                             Boolean deleted) {
 

@@ -2,6 +2,7 @@ package io.chorus.common.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Instant;
  * actor is always {@code from}. A message's own entry shows it as it now is.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record DmLogEntry(long id, String kind, String from, String to, String text, Instant sentAt, Long target,
                          Instant editedAt, Boolean deleted) {
 

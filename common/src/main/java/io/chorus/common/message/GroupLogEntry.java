@@ -2,6 +2,7 @@ package io.chorus.common.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,7 @@ import java.time.Instant;
  * A message's own entry shows it as it now is (edited text, or a tombstone).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record GroupLogEntry(long id, String kind, String group, String sender, String text, Instant sentAt,
                             Long target, String actor, Instant editedAt, Boolean deleted) {
 

@@ -1,6 +1,7 @@
 package io.chorus.common.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -10,6 +11,7 @@ import java.time.Instant;
  * its five fields.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record GroupMessage(long id, String group, String sender, String text, Instant sentAt, Instant editedAt,
                            Boolean deleted) {
 

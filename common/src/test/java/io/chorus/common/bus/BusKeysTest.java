@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BusKeysTest {
@@ -48,5 +50,74 @@ class BusKeysTest {
         IllegalStateException missing = assertThrows(IllegalStateException.class,
                 () -> BusKeys.require(config(Map.of()), BusKeys.SERVER_KEY));
         assertTrue(missing.getMessage().contains("CHORUS_CURVE_SERVER_KEY"), missing.getMessage());
+    }
+
+    @Test
+    void aPublisherNeedsOnlyItsSecretKey() {
+        CurveKeyPair own = CurveKeyPair.generate();
+        CurveKeyPair computed = BusKeys.publisherKeys(config(Map.of(BusKeys.SECRET_KEY, own.secretKey())));
+        assertEquals(own, computed);
+        // Given as well, a public key that matches is taken.
+        assertEquals(own, BusKeys.publisherKeys(config(Map.of(BusKeys.SECRET_KEY, own.secretKey(), BusKeys.PUBLIC_KEY, own.publicKey()))));
+    }
+
+    @Test
+    void refusesAPublicKeyThatIsNotTheSecretKeysOwn() {
+        IllegalStateException mismatch = assertThrows(IllegalStateException.class, () -> BusKeys.publisherKeys(config(Map.of(
+                BusKeys.SECRET_KEY, CurveKeyPair.generate().secretKey(), BusKeys.PUBLIC_KEY, CurveKeyPair.generate().publicKey()))));
+        assertTrue(mismatch.getMessage().contains("CHORUS_CURVE_PUBLIC_KEY") && mismatch.getMessage().contains("CHORUS_CURVE_SECRET_KEY"),
+                mismatch.getMessage());
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> BusKeys.publisherKeys(config(Map.of(
+                BusKeys.PUBLIC_KEY, CurveKeyPair.generate().publicKey()))));
+        assertTrue(missing.getMessage().contains("CHORUS_CURVE_SECRET_KEY"), missing.getMessage());
+    }
+
+    @Test
+    void theServerKeyIsGivenOrComputedFromTheServerSecretKey() {
+        CurveKeyPair server = CurveKeyPair.generate();
+        assertEquals(server.publicKey(), BusKeys.serverPublicKey(config(Map.of(BusKeys.SERVER_KEY, server.publicKey()))));
+        assertEquals(server.publicKey(), BusKeys.serverPublicKey(config(Map.of(BusKeys.SERVER_SECRET_KEY, server.secretKey()))));
+        assertEquals(server.publicKey(), BusKeys.serverPublicKey(config(Map.of(
+                BusKeys.SERVER_KEY, server.publicKey(), BusKeys.SERVER_SECRET_KEY, server.secretKey()))));
+
+        IllegalStateException mismatch = assertThrows(IllegalStateException.class, () -> BusKeys.serverPublicKey(config(Map.of(
+                BusKeys.SERVER_KEY, server.publicKey(), BusKeys.SERVER_SECRET_KEY, CurveKeyPair.generate().secretKey()))));
+        assertTrue(mismatch.getMessage().contains("CHORUS_CURVE_SERVER_SECRET_KEY"), mismatch.getMessage());
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> BusKeys.serverPublicKey(config(Map.of())));
+        assertTrue(missing.getMessage().contains("CHORUS_CURVE_SERVER_KEY") && missing.getMessage().contains("CHORUS_CURVE_SERVER_SECRET_KEY"),
+                missing.getMessage());
+    }
+
+    @Test
+    void theProxyAdmitsListedPublicKeysAndThoseOfListedSecretKeys() {
+        CurveKeyPair history = CurveKeyPair.generate();
+        CurveKeyPair dm = CurveKeyPair.generate();
+        CurveKeyPair third = CurveKeyPair.fromSecret(KEY_WITH_EXPRESSION);
+        assertEquals(Set.of(history.publicKey(), dm.publicKey(), third.publicKey()), BusKeys.admittedPublisherKeys(config(Map.of(
+                BusKeys.ALLOWED_KEYS, history.publicKey(),
+                BusKeys.ALLOWED_SECRET_KEYS, dm.secretKey() + ", " + KEY_WITH_EXPRESSION))));
+        assertEquals(Set.of(dm.publicKey()), BusKeys.admittedPublisherKeys(config(Map.of(BusKeys.ALLOWED_SECRET_KEYS, dm.secretKey()))));
+        assertEquals(Set.of(history.publicKey()), BusKeys.admittedPublisherKeys(config(Map.of(BusKeys.ALLOWED_KEYS, history.publicKey()))));
+
+        IllegalStateException none = assertThrows(IllegalStateException.class,
+                () -> BusKeys.admittedPublisherKeys(config(Map.of(BusKeys.ALLOWED_KEYS, " , "))));
+        assertTrue(none.getMessage().contains("CHORUS_CURVE_ALLOWED_KEYS") && none.getMessage().contains("CHORUS_CURVE_ALLOWED_SECRET_KEYS"),
+                none.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> BusKeys.admittedPublisherKeys(config(Map.of(BusKeys.ALLOWED_SECRET_KEYS, "not a key"))));
+    }
+
+    /** What a Helm chart sets: secret keys only, under their environment variables' names. */
+    @Test
+    void readsSecretKeysFromTheirEnvironmentVariables() {
+        CurveKeyPair server = CurveKeyPair.generate();
+        CurveKeyPair publisher = CurveKeyPair.generate();
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(Map.of(
+                "CHORUS_CURVE_SERVER_SECRET_KEY", server.secretKey(),
+                "CHORUS_CURVE_SECRET_KEY", publisher.secretKey(),
+                "CHORUS_CURVE_ALLOWED_SECRET_KEYS", publisher.secretKey()), 300)).build();
+        assertEquals(server.publicKey(), BusKeys.serverPublicKey(config));
+        assertEquals(publisher, BusKeys.publisherKeys(config));
+        assertEquals(Set.of(publisher.publicKey()), BusKeys.admittedPublisherKeys(config));
     }
 }

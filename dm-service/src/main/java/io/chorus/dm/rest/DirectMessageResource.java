@@ -12,6 +12,7 @@ import io.chorus.common.paging.PageLimit;
 import io.chorus.dm.repository.DirectMessageRepository;
 import io.chorus.dm.service.Conversation;
 import io.chorus.dm.service.DirectMessages;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -135,18 +136,23 @@ public class DirectMessageResource {
         return new Page(messages.conversation(caller.getName(), peer, beforeId, afterId, pageLimit, search));
     }
 
+    @RegisterForReflection
     public record SendRequest(String text, String clientId) {
     }
 
+    @RegisterForReflection
     public record EditRequest(String text) {
     }
 
+    @RegisterForReflection
     public record ReadRequest(Long upTo) {
     }
 
+    @RegisterForReflection
     public record Page(List<DirectMessage> messages) {
     }
 
+    @RegisterForReflection
     public record Conversations(List<Conversation> conversations) {
     }
 }

@@ -2,6 +2,7 @@ package io.chorus.dm.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chorus.common.message.DirectMessage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -9,6 +10,7 @@ import java.time.Instant;
  * of the peer's DMs came after the user's read marker ({@code unread}; tombstones not counted),
  * and the marker ({@code lastRead}, null before the user marks any).
  */
+@RegisterForReflection
 public record Conversation(String peer, DirectMessage lastMessage, Instant lastAt, long unread,
                            @JsonInclude(JsonInclude.Include.ALWAYS) Long lastRead) {
 

@@ -1,5 +1,6 @@
 package io.chorus.dm.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ public interface UsersClient {
     @Path("/{name}")
     User find(@PathParam("name") String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization);
 
+    @RegisterForReflection
     record User(String name, Instant createdAt) {
     }
 }

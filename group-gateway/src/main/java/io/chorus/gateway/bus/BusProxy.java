@@ -1,6 +1,7 @@
 package io.chorus.gateway.bus;
 
 import io.chorus.common.bus.BusMessage;
+import io.chorus.common.bus.BusPublisher.Heartbeat;
 import io.chorus.common.bus.CurveKeyPair;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +55,15 @@ public class BusProxy implements AutoCloseable {
      */
     public BusProxy(String bindAddress, int xsubPort, String serverSecretKey, Set<String> allowedKeys,
                     ObjLongConsumer<String> counter, Consumer<BusMessage> subscriber, String... topics) {
+        this(bindAddress, xsubPort, serverSecretKey, allowedKeys, Heartbeat.DEFAULT, counter, subscriber, topics);
+    }
+
+    /**
+     * @param heartbeat ZMTP heartbeats on the publishers' connections: one whose publisher died
+     *                  without closing it is dropped within the timeout, not kept for TCP's minutes
+     */
+    public BusProxy(String bindAddress, int xsubPort, String serverSecretKey, Set<String> allowedKeys, Heartbeat heartbeat,
+                    ObjLongConsumer<String> counter, Consumer<BusMessage> subscriber, String... topics) {
         byte[] secret = CurveKeyPair.decode(serverSecretKey, "server secret key");
         allowedKeys.forEach(key -> CurveKeyPair.decode(key, "allowed publisher key"));
         Set<String> admitted = Set.copyOf(allowedKeys.stream().map(String::strip).toList());
@@ -62,7 +72,7 @@ public class BusProxy implements AutoCloseable {
         }
         // The ZAP handler must be listening before the first publisher's handshake arrives.
         authenticator = new ZAuth(context, "zmq-zap", Map.of("CURVE", new AdmittedKeys(admitted)));
-        proxy = new Thread(() -> runProxy(bindAddress, xsubPort, secret), "zmq-proxy");
+        proxy = new Thread(() -> runProxy(bindAddress, xsubPort, secret, heartbeat), "zmq-proxy");
         proxy.start();
         try {
             if (!bound.await(10, TimeUnit.SECONDS) || bindFailure != null) {
@@ -115,7 +125,7 @@ public class BusProxy implements AutoCloseable {
         return running && proxy.isAlive() && fanout.isAlive();
     }
 
-    private void runProxy(String bindAddress, int xsubPort, byte[] serverSecretKey) {
+    private void runProxy(String bindAddress, int xsubPort, byte[] serverSecretKey, Heartbeat heartbeat) {
         ZMQ.Socket xsub = context.createSocket(SocketType.XSUB);
         ZMQ.Socket xpub = context.createSocket(SocketType.XPUB);
         ZMQ.Socket captureOut = context.createSocket(SocketType.PUB);
@@ -123,6 +133,7 @@ public class BusProxy implements AutoCloseable {
         try {
             xsub.setRcvHWM(100_000);
             xpub.setSndHWM(100_000);
+            heartbeat.applyTo(xsub);
             xsub.setZAPDomain(ZAP_DOMAIN);
             xsub.setCurveServer(true);
             xsub.setCurveSecretKey(serverSecretKey);

@@ -4,6 +4,7 @@ import io.chorus.common.log.LogEntries;
 import io.chorus.common.log.LogPosition;
 import io.chorus.common.message.GroupLogEntry;
 import io.chorus.common.message.GroupMessage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -88,32 +89,41 @@ public interface HistoryClient {
     @Path("/messages/head")
     LogPosition head();
 
+    @RegisterForReflection
     record EditRequest(String text) {
     }
 
+    @RegisterForReflection
     record ReadRequest(long upTo) {
     }
 
     /** One group's count for the caller: others' messages after their marker (or their join). */
+    @RegisterForReflection
     record Unread(String groupKey, long unread, Long lastRead) {
     }
 
+    @RegisterForReflection
     record UnreadCounts(List<Unread> groups) {
     }
 
+    @RegisterForReflection
     record Post(String group, String sender, String text, String clientId) {
     }
 
+    @RegisterForReflection
     record PostBatch(List<Post> posts) {
     }
 
     /** 201 or 200 (a repeated clientId) with the message; otherwise a problem's status, title and detail. */
+    @RegisterForReflection
     record PostResult(int status, GroupMessage message, String title, String detail) {
     }
 
+    @RegisterForReflection
     record PostResults(List<PostResult> results) {
     }
 
+    @RegisterForReflection
     record Page(List<GroupMessage> messages) {
     }
 

@@ -2,7 +2,9 @@ package io.chorus.gateway.config;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.agroal.api.AgroalDataSource;
+import io.chorus.common.bus.BusConfig;
 import io.chorus.common.bus.BusKeys;
+import io.chorus.common.bus.BusPublisher.Heartbeat;
 import io.chorus.common.limits.LimitsSwitch;
 import io.chorus.common.limits.TypingThrottle;
 import io.chorus.gateway.bus.BusEvents;
@@ -41,7 +43,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -156,9 +157,9 @@ public class GatewayProducers {
     @Produces
     @Singleton
     @Startup
-    BusProxy busProxy(GatewayConfig config, Config raw, BusEvents busEvents, MeterRegistry registry) {
+    BusProxy busProxy(GatewayConfig config, BusConfig bus, Config raw, BusEvents busEvents, MeterRegistry registry) {
         return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), BusKeys.require(raw, BusKeys.PROXY_SECRET_KEY),
-                Set.copyOf(BusKeys.requireList(raw, BusKeys.ALLOWED_KEYS)),
+                BusKeys.admittedPublisherKeys(raw), new Heartbeat(bus.heartbeatInterval(), bus.heartbeatTimeout()),
                 (kind, count) -> registry.counter("chorus.bus.messages", "kind", kind).increment(count),
                 busEvents::accept, BusEvents.TOPICS);
     }

@@ -9,6 +9,7 @@ import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.Upstream;
 import io.chorus.gateway.group.Groups;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -100,9 +101,11 @@ public class GroupMessageResource {
         return "Bearer " + caller.getRawToken();
     }
 
+    @RegisterForReflection
     public record PostRequest(String text, String clientId) {
     }
 
+    @RegisterForReflection
     public record EditRequest(String text) {
     }
 }

@@ -11,6 +11,7 @@ import io.chorus.gateway.group.Group;
 import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.group.Member;
 import io.chorus.gateway.stream.Presence;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -169,6 +170,7 @@ public class GroupResource {
         return "Bearer " + caller.getRawToken();
     }
 
+    @RegisterForReflection
     public record CreateRequest(String name) {
     }
 
@@ -177,6 +179,7 @@ public class GroupResource {
      * @param cursor after a join (or a create), the join's position in the group log: a stream
      *               opened with it as Last-Event-ID shows exactly what came after the join
      */
+    @RegisterForReflection
     public record GroupView(String name, String owner, String createdBy, Instant createdAt, int memberCount,
                             @JsonInclude(JsonInclude.Include.NON_NULL) Long cursor) {
         /** The creator owns the group (SPEC); {@code createdBy} stays for clients that read it. */
@@ -194,12 +197,15 @@ public class GroupResource {
         }
     }
 
+    @RegisterForReflection
     public record GroupList(List<GroupView> groups) {
     }
 
+    @RegisterForReflection
     public record ReadRequest(Long upTo) {
     }
 
+    @RegisterForReflection
     public record PresenceView(List<String> online) {
     }
 
@@ -208,6 +214,7 @@ public class GroupResource {
      * join), tombstones and joins not counted; {@code lastRead}: the marker, null before any.
      * {@code unread} is left out (and {@code lastRead} null) when history-service could not be asked.
      */
+    @RegisterForReflection
     public record MemberGroupView(String name, String owner, String createdBy, Instant createdAt, int memberCount,
                                   @JsonInclude(JsonInclude.Include.NON_NULL) Long unread,
                                   @JsonInclude(JsonInclude.Include.ALWAYS) Long lastRead) {
@@ -217,9 +224,11 @@ public class GroupResource {
         }
     }
 
+    @RegisterForReflection
     public record MemberGroupList(List<MemberGroupView> groups) {
     }
 
+    @RegisterForReflection
     public record MemberList(List<Member> members) {
     }
 }

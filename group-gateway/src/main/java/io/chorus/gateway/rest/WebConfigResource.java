@@ -1,6 +1,7 @@
 package io.chorus.gateway.rest;
 
 import io.chorus.gateway.config.WebConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,6 +29,7 @@ public class WebConfigResource {
         return url.map(String::strip).map(u -> u.replaceAll("/+$", "")).orElse("");
     }
 
+    @RegisterForReflection
     public record WebConfigView(String usersUrl, String dmsUrl) {
     }
 }

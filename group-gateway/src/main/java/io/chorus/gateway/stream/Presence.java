@@ -1,6 +1,7 @@
 package io.chorus.gateway.stream;
 
 import io.chorus.common.naming.NameRule;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public class Presence implements Streams.Holders {
     }
 
     /** What a presence event shows. */
+    @RegisterForReflection
     public record Shown(String user, boolean online) {
     }
 

@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.common.bus.BusKeys;
 import io.chorus.common.bus.BusMessage;
 import io.chorus.common.bus.BusPublisher;
+import io.chorus.common.bus.BusPublisher.Heartbeat;
 import io.chorus.common.bus.CurveKeyPair;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +32,8 @@ import org.zeromq.ZMQ;
 /**
  * The proxy on real sockets: an admitted publisher's messages reach the subscriber and are counted
  * by kind; sockets without CURVE or with an unknown key reach nothing, and hammering the proxy
- * with them neither stops it nor keeps an admitted publisher out.
+ * with them neither stops it nor keeps an admitted publisher out. Keys computed from secret keys
+ * alone handshake like generated pairs, and heartbeats drop a connection whose peer fell silent.
  */
 class BusProxyTest {
 
@@ -83,6 +91,97 @@ class BusProxyTest {
                 assertEquals("{}", publishUntilReceived(admitted, new BusMessage("group/room", "{}")).payload());
             }
         }
+    }
+
+    /**
+     * Configured as a Helm chart does it: secret keys only, 40 random alphanumerics each; every
+     * public key is computed, on both sides, and the CURVE handshake succeeds with them.
+     */
+    @Test
+    void admitsAPublisherConfiguredWithSecretKeysAlone() throws Exception {
+        String serverSecret = alphanumerics();
+        String publisherSecret = alphanumerics();
+        SmallRyeConfig gateway = config(Map.of(BusKeys.PROXY_SECRET_KEY, serverSecret,
+                BusKeys.ALLOWED_SECRET_KEYS, alphanumerics() + "," + publisherSecret));
+        SmallRyeConfig history = config(Map.of(BusKeys.SERVER_SECRET_KEY, serverSecret, BusKeys.SECRET_KEY, publisherSecret));
+        try (BusProxy proxy = new BusProxy("127.0.0.1", 0, BusKeys.require(gateway, BusKeys.PROXY_SECRET_KEY),
+                BusKeys.admittedPublisherKeys(gateway), (kind, n) -> { }, received::add, "group/");
+             BusPublisher admitted = new BusPublisher(List.of(endpoint(proxy)), 100, BusKeys.serverPublicKey(history),
+                     BusKeys.publisherKeys(history))) {
+            assertEquals("{}", publishUntilReceived(admitted, new BusMessage("group/room", "{}")).payload());
+        }
+    }
+
+    /** The proxy's heartbeat notices a publisher that went silent (it sends none itself). */
+    @Test
+    void dropsAPublisherConnectionThatFellSilent() throws Exception {
+        Heartbeat quick = new Heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1));
+        try (BusProxy proxy = new BusProxy("127.0.0.1", 0, server.secretKey(), Set.of(publisher.publicKey()), quick,
+                     (kind, n) -> { }, received::add, "group/");
+             SilentLink link = new SilentLink(proxy.xsubPort());
+             ZContext context = new ZContext(1)) {
+            ZMQ.Socket plain = context.createSocket(SocketType.PUB);
+            plain.setCurveServerKey(CurveKeyPair.decode(server.publicKey(), "server key"));
+            plain.setCurvePublicKey(CurveKeyPair.decode(publisher.publicKey(), "public key"));
+            plain.setCurveSecretKey(CurveKeyPair.decode(publisher.secretKey(), "secret key"));
+            plain.connect(link.endpoint());
+            BusMessage got = null;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got == null && System.nanoTime() < until) {
+                plain.sendMore("group/room");
+                plain.send("{}");
+                got = received.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertEquals("{}", got == null ? null : got.payload(), "nothing passed the link before it fell silent");
+            link.silence();
+            assertClosedWithin(link.listeningSideClosed, "the proxy kept a silent publisher's connection");
+        }
+    }
+
+    /** The publisher's heartbeat notices a proxy that went silent (the sink sends none itself). */
+    @Test
+    void aPublisherDropsAConnectionToAProxyThatFellSilent() throws Exception {
+        Heartbeat quick = new Heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1));
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket sink = context.createSocket(SocketType.SUB);
+            sink.setCurveServer(true);
+            sink.setCurveSecretKey(CurveKeyPair.decode(server.secretKey(), "server secret key"));
+            sink.subscribe(new byte[0]);
+            sink.setReceiveTimeOut(100);
+            int port = sink.bindToRandomPort("tcp://127.0.0.1");
+            try (SilentLink link = new SilentLink(port);
+                 BusPublisher silentOnesPublisher = new BusPublisher(List.of(link.endpoint()), 100, server.publicKey(), publisher,
+                         Duration.ofSeconds(5), quick, BusPublisher.Resolver.SYSTEM)) {
+                byte[] topic = null;
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (topic == null && System.nanoTime() < until) {
+                    silentOnesPublisher.publish(new BusMessage("group/room", "{}"));
+                    topic = sink.recv(0);
+                }
+                assertTrue(topic != null, "nothing passed the link before it fell silent");
+                link.silence();
+                assertClosedWithin(link.connectingSideClosed, "the publisher kept a silent proxy's connection");
+            }
+        }
+    }
+
+    /** Well past the 1 s timeout; without heartbeats TCP would keep the connection for many minutes. */
+    private static void assertClosedWithin(CountDownLatch closed, String otherwise) throws InterruptedException {
+        assertTrue(closed.await(10, TimeUnit.SECONDS), otherwise);
+    }
+
+    private static SmallRyeConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "test", 100)).build();
+    }
+
+    private static String alphanumerics() {
+        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        SecureRandom random = new SecureRandom();
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return key.toString();
     }
 
     @Test

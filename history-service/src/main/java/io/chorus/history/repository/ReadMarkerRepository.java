@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.chorus.common.error.StorageException;
 import io.chorus.common.log.LogStore;
 import io.chorus.common.naming.NameRule;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,7 @@ import java.util.List;
 public class ReadMarkerRepository {
 
     /** A member's standing in one group: others' messages after their marker (or join), and the marker. */
+    @RegisterForReflection
     public record Unread(String groupKey, long unread, Long lastRead) {
     }
 

@@ -12,6 +12,7 @@ import io.chorus.common.paging.PageLimit;
 import io.chorus.history.repository.MessageRepository;
 import io.chorus.history.service.Append;
 import io.chorus.history.service.MessageLog;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
@@ -108,12 +109,15 @@ public class GroupHistoryResource {
         }
     }
 
+    @RegisterForReflection
     public record PostRequest(String text, String clientId) {
     }
 
+    @RegisterForReflection
     public record EditRequest(String text) {
     }
 
+    @RegisterForReflection
     public record Page(List<GroupMessage> messages) {
     }
 }

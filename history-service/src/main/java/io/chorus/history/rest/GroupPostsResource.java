@@ -9,6 +9,7 @@ import io.chorus.common.message.MessageText;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.service.Append;
 import io.chorus.history.service.MessageLog;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.POST;
@@ -89,13 +90,16 @@ public class GroupPostsResource {
     }
 
     /** One post as the gateway forwards it: the sender is the verified caller, never a client's field. */
+    @RegisterForReflection
     public record Post(String group, String sender, String text, String clientId) {
     }
 
+    @RegisterForReflection
     public record Posts(List<Post> posts) {
     }
 
     /** A post's answer: status 201/200 with the message, or a problem's status, title and detail. */
+    @RegisterForReflection
     public record Result(int status, GroupMessage message, String title, String detail) {
 
         static Result of(Appended<GroupLogEntry> appended) {
@@ -107,6 +111,7 @@ public class GroupPostsResource {
         }
     }
 
+    @RegisterForReflection
     public record Results(List<Result> results) {
     }
 }

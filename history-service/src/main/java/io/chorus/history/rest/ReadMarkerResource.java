@@ -4,6 +4,7 @@ import io.chorus.common.error.ProblemException;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.naming.NameRule;
 import io.chorus.history.repository.ReadMarkerRepository;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -63,9 +64,11 @@ public class ReadMarkerResource {
     }
 
     /** {@code upTo}: a message id (a whole number, at least 0). */
+    @RegisterForReflection
     public record ReadRequest(Long upTo) {
     }
 
+    @RegisterForReflection
     public record UnreadCounts(List<ReadMarkerRepository.Unread> groups) {
     }
 }

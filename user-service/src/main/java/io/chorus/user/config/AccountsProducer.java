@@ -6,9 +6,13 @@ import io.chorus.user.repository.UserRepository;
 import io.chorus.user.service.Accounts;
 import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.PasswordHasher;
+import io.chorus.user.service.SigningKey;
 import io.chorus.user.service.TokenIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the plain domain classes, which know nothing of CDI, to configuration. */
 @ApplicationScoped
@@ -16,8 +20,11 @@ public class AccountsProducer {
 
     @Produces
     @ApplicationScoped
-    Accounts accounts(UserRepository users, AccountsConfig config) {
-        return new Accounts(users, new PasswordHasher(config.bcryptCost()), new TokenIssuer(config.tokenLifespan()));
+    Accounts accounts(UserRepository users, AccountsConfig config,
+                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
+        // SmallRye JWT's own key loading would refuse the PKCS#1 file a Helm chart generates.
+        PrivateKey key = SigningKey.read(Path.of(signingKeyLocation.replaceFirst("^file:", "")));
+        return new Accounts(users, new PasswordHasher(config.bcryptCost()), new TokenIssuer(config.tokenLifespan(), key));
     }
 
     @Produces

@@ -4,6 +4,7 @@ import io.chorus.user.service.Accounts;
 import io.chorus.user.service.Credentials;
 import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.TokenIssuer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,7 @@ public class TokenResource {
         return new TokenView(token.value(), "Bearer", token.expiresInSeconds());
     }
 
+    @RegisterForReflection
     public record TokenView(String accessToken, String tokenType, long expiresIn) {
 
         @Override

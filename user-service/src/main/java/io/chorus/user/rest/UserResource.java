@@ -2,6 +2,7 @@ package io.chorus.user.rest;
 
 import io.chorus.user.service.Accounts;
 import io.chorus.user.service.Credentials;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.validation.constraints.NotNull;
@@ -47,6 +48,7 @@ public class UserResource {
     }
 
     /** The JSON body of registration and login. */
+    @RegisterForReflection
     public record CredentialsRequest(String name, String password) {
 
         static final String REQUIRED = "a JSON body {\"name\", \"password\"} is required";

@@ -1,15 +1,19 @@
 package io.chorus.user.service;
 
 import io.smallrye.jwt.build.Jwt;
+import java.security.PrivateKey;
 import java.time.Duration;
 
 /** Signs access tokens; every service verifies them with the public key alone. */
 public class TokenIssuer {
 
     private final Duration lifespan;
+    private final PrivateKey key;
 
-    public TokenIssuer(Duration lifespan) {
+    /** @param key read by {@link SigningKey}, which takes PKCS#1 files as well as PKCS#8 */
+    public TokenIssuer(Duration lifespan, PrivateKey key) {
         this.lifespan = lifespan;
+        this.key = key;
     }
 
     public AccessToken issue(String name) {
@@ -18,7 +22,7 @@ public class TokenIssuer {
                 .subject(name)
                 .groups("user")
                 .expiresIn(lifespan)
-                .sign();
+                .sign(key);
         return new AccessToken(token, lifespan.toSeconds());
     }
 
