@@ -17,12 +17,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +49,54 @@ final class ChorusRules {
     /** The web page, routed path by path (pathType Exact): "/" and every file the gateway serves. */
     static final Set<String> WEB_CLIENT_PATHS = webClientPaths();
 
-    /** The Secret key (of the bus keys Secret) each service may see; user-service is not on the bus. */
-    static final Map<String, Set<String>> BUS_KEYS = Map.of(
-            "user-service", Set.of(),
-            "group-gateway", Set.of("server-secret", "history-public", "dm-public"),
-            "history-service", Set.of("server-public", "history-public", "history-secret"),
-            "dm-service", Set.of("server-public", "dm-public", "dm-secret"));
+    /**
+     * How the bus keys are set up, and so which of them (environment variable to key of the bus
+     * keys Secret) each service is given. GIVEN: all six keys, each pod only its own secret key
+     * and the public keys it needs. GENERATED: only the three secret keys exist (Helm cannot
+     * compute Curve25519 public keys), so each pod derives the public keys it needs from secret
+     * keys: the gateway gets the publishers' secret keys, each publisher the proxy's, but no
+     * publisher another publisher's. user-service is not on the bus in either.
+     */
+    enum BusKeys {
+        GIVEN(Map.of(
+                "user-service", Map.of(),
+                "group-gateway", Map.of("CHORUS_CURVE_PROXY_SECRET_KEY", "server-secret",
+                        "BUS_HISTORY_PUBLIC_KEY", "history-public", "BUS_DM_PUBLIC_KEY", "dm-public"),
+                "history-service", Map.of("CHORUS_CURVE_SERVER_KEY", "server-public",
+                        "CHORUS_CURVE_PUBLIC_KEY", "history-public", "CHORUS_CURVE_SECRET_KEY", "history-secret"),
+                "dm-service", Map.of("CHORUS_CURVE_SERVER_KEY", "server-public",
+                        "CHORUS_CURVE_PUBLIC_KEY", "dm-public", "CHORUS_CURVE_SECRET_KEY", "dm-secret")),
+                "CHORUS_CURVE_ALLOWED_KEYS", List.of("history-public", "dm-public")),
+        GENERATED(Map.of(
+                "user-service", Map.of(),
+                "group-gateway", Map.of("CHORUS_CURVE_PROXY_SECRET_KEY", "server-secret",
+                        "BUS_HISTORY_SECRET_KEY", "history-secret", "BUS_DM_SECRET_KEY", "dm-secret"),
+                "history-service", Map.of("CHORUS_CURVE_SERVER_SECRET_KEY", "server-secret",
+                        "CHORUS_CURVE_SECRET_KEY", "history-secret"),
+                "dm-service", Map.of("CHORUS_CURVE_SERVER_SECRET_KEY", "server-secret",
+                        "CHORUS_CURVE_SECRET_KEY", "dm-secret")),
+                "CHORUS_CURVE_ALLOWED_SECRET_KEYS", List.of("history-secret", "dm-secret"));
+
+        /** Per service, environment variable to the key of the bus keys Secret it holds. */
+        final Map<String, Map<String, String>> keys;
+        /** The gateway's list of admitted publishers, and the keys it is built from, in order. */
+        final String allowedVariable;
+        final List<String> allowedKeys;
+
+        BusKeys(Map<String, Map<String, String>> keys, String allowedVariable, List<String> allowedKeys) {
+            this.keys = keys;
+            this.allowedVariable = allowedVariable;
+            this.allowedKeys = allowedKeys;
+        }
+    }
+
+    /**
+     * The Secrets a deployment's pods read: the internal credential's, the bus keys', how the bus
+     * keys are set up, and the database password's Secret and key (null: no PGPASSWORD from a
+     * Secret of the deployment; k8s/ leaves it to the optional <name>-secrets).
+     */
+    record Secrets(String internal, String bus, BusKeys busKeys, List<String> databasePassword) {
+    }
 
     /** The proxy's XPUB port of old: the gateway subscribes in-process now, so nothing may expose it. */
     static final int OLD_SUBSCRIBER_PORT = 5558;
@@ -265,42 +307,73 @@ final class ChorusRules {
         return List.of((String) path(ref, "name"), (String) path(ref, "key"));
     }
 
-    /**
-     * The deployment's secrets reach each service from Secrets, and only the keys it needs: every
-     * service the internal credential; the gateway the proxy's secret key and the publishers' public
-     * keys (as CHORUS_CURVE_ALLOWED_KEYS); each publisher the proxy's public key and its own pair.
-     * No publisher sees the proxy's secret key or another publisher's, the gateway no publisher's
-     * secret key, and no ConfigMap holds any of them.
-     */
-    static void assertSecretsReachOnlyWhoNeedsThem(Manifests manifests, String service, String internalSecret,
-                                                   String busSecret) {
-        Map<String, Object> container = container(manifests.get(workloadKind(service), service), service);
-        assertEquals(List.of(internalSecret, "credential"), secretRef(container, service, "CHORUS_INTERNAL_CREDENTIAL"),
-                "internal credential of " + service);
-
-        Set<String> busKeys = new TreeSet<>();
+    /** Every variable of a container that comes from a Secret key: name to [Secret, key]. */
+    static Map<String, List<String>> secretRefs(Map<String, Object> container, String service) {
+        Map<String, List<String>> refs = new TreeMap<>();
         for (Object env : asList(container.get("env"))) {
-            Object ref = path(env, "valueFrom", "secretKeyRef");
-            if (ref != null && busSecret.equals(path(ref, "name"))) {
-                busKeys.add((String) path(ref, "key"));
+            if (path(env, "valueFrom", "secretKeyRef") != null) {
+                String name = (String) path(env, "name");
+                refs.put(name, secretRef(container, service, name));
             }
         }
-        assertEquals(new TreeSet<>(BUS_KEYS.get(service)), busKeys, "bus keys " + service + " can read");
+        return refs;
+    }
 
+    /** The pod spec of a service's workload. */
+    static Map<String, Object> podSpec(Manifests manifests, String service) {
+        return asMap(path(manifests.get(workloadKind(service), service), "spec", "template", "spec"));
+    }
+
+    /**
+     * The deployment's secrets reach each service from Secrets, and only the keys it needs: every
+     * service the internal credential and the database password; the bus keys as the setup
+     * allows (BusKeys), never another publisher's secret key, user-service none. The gateway's
+     * list of admitted publishers is built from those variables. The create-database step gets
+     * the database password only, and no ConfigMap holds any of them.
+     */
+    static void assertSecretsReachOnlyWhoNeedsThem(Manifests manifests, String service, Secrets secrets) {
+        Map<String, Object> container = container(manifests.get(workloadKind(service), service), service);
+        Map<String, List<String>> expected = new TreeMap<>();
+        expected.put("CHORUS_INTERNAL_CREDENTIAL", List.of(secrets.internal(), "credential"));
+        if (secrets.databasePassword() != null) {
+            expected.put("PGPASSWORD", secrets.databasePassword());
+        }
+        secrets.busKeys().keys.get(service).forEach((env, key) -> expected.put(env, List.of(secrets.bus(), key)));
+        assertEquals(expected, secretRefs(container, service), "what " + service + " reads from Secrets");
+
+        Set<String> secretVariables = new TreeSet<>(expected.keySet());
+        for (BusKeys mode : BusKeys.values()) {
+            mode.keys.values().forEach(keys -> secretVariables.addAll(keys.keySet()));
+            secretVariables.add(mode.allowedVariable);
+        }
         if (service.equals("group-gateway")) {
-            assertEquals(List.of(busSecret, "server-secret"), secretRef(container, service, "CHORUS_CURVE_PROXY_SECRET_KEY"));
-            assertEquals(List.of(List.of(busSecret, "history-public"), List.of(busSecret, "dm-public")),
-                    expandedSecretRefs(container, service, "CHORUS_CURVE_ALLOWED_KEYS"),
+            BusKeys other = secrets.busKeys() == BusKeys.GIVEN ? BusKeys.GENERATED : BusKeys.GIVEN;
+            assertEquals(null, env(container, other.allowedVariable), service + " gets " + other.allowedVariable);
+            assertEquals(secrets.busKeys().allowedKeys.stream().map(k -> List.of(secrets.bus(), k)).toList(),
+                    expandedSecretRefs(container, service, secrets.busKeys().allowedVariable),
                     "the publishers the proxy admits");
-        } else if (PUBLISHERS.contains(service)) {
-            String own = service.replace("-service", "");
-            assertEquals(List.of(busSecret, "server-public"), secretRef(container, service, "CHORUS_CURVE_SERVER_KEY"));
-            assertEquals(List.of(busSecret, own + "-public"), secretRef(container, service, "CHORUS_CURVE_PUBLIC_KEY"));
-            assertEquals(List.of(busSecret, own + "-secret"), secretRef(container, service, "CHORUS_CURVE_SECRET_KEY"));
+        } else {
+            for (BusKeys mode : BusKeys.values()) {
+                assertEquals(null, env(container, mode.allowedVariable), service + " gets " + mode.allowedVariable);
+            }
+        }
+
+        for (Object init : asList(podSpec(manifests, service).get("initContainers"))) {
+            Map<String, Object> initContainer = asMap(init);
+            Map<String, List<String>> initExpected = secrets.databasePassword() == null
+                    ? Map.of() : Map.of("PGPASSWORD", secrets.databasePassword());
+            assertEquals(initExpected, secretRefs(initContainer, service),
+                    "what the init container " + initContainer.get("name") + " of " + service + " reads from Secrets");
+            for (Object from : asList(initContainer.get("envFrom"))) {
+                Object ref = path(from, "secretRef");
+                if (ref != null) {
+                    assertEquals(service + "-secrets", path(ref, "name"), "Secret the init container of " + service + " reads");
+                    assertEquals(true, path(ref, "optional"), service + "-secrets is optional");
+                }
+            }
         }
         Map<String, Object> config = asMapOrEmpty(manifests.get("ConfigMap", service + "-config").get("data"));
-        for (String secret : List.of("CHORUS_INTERNAL_CREDENTIAL", "CHORUS_CURVE_PROXY_SECRET_KEY", "CHORUS_CURVE_ALLOWED_KEYS",
-                "CHORUS_CURVE_SERVER_KEY", "CHORUS_CURVE_PUBLIC_KEY", "CHORUS_CURVE_SECRET_KEY")) {
+        for (String secret : secretVariables) {
             assertFalse(config.containsKey(secret), service + "-config must not hold " + secret);
         }
     }
@@ -327,15 +400,31 @@ final class ChorusRules {
     }
 
     /**
-     * Every chorus pod refuses connections except the ones the architecture needs: from the
-     * Ingress controller (found by its namespace's labels) to the public HTTP ports, dm-service to
-     * user-service, the gateway to dm-service and history-service, the publishers to the bus
-     * proxy, and, where postgres runs alongside, the four services to it. Checked by asking the
-     * policies about each source and port, so a rule that admits too much fails as well as a
-     * missing one.
+     * What the NetworkPolicies must allow beyond the connections between the services: the
+     * Ingress controller's namespace labels; whether the `helm test` pod reaches the public ports;
+     * Prometheus's namespace labels when it scrapes the HTTP ports (else null); an external
+     * PostgreSQL as "address:port" (else null); and whether the services may reach port 5432 at
+     * any address (k8s/, which does not know where PostgreSQL is).
      */
-    static void assertNetworkPoliciesAdmitOnlyTheArchitecture(Manifests manifests, String namespace,
-                                                              Map<String, String> ingressNamespaceLabels) {
+    record Network(String namespace, Map<String, String> ingressNamespaceLabels, boolean helmTestPod,
+                   Map<String, String> prometheusNamespaceLabels, String externalDatabase, boolean databaseAnywhere) {
+    }
+
+    /** A host on the internet, outside the cluster. */
+    private static final String OUTSIDE_ADDRESS = "203.0.113.10";
+
+    /**
+     * Every chorus pod refuses connections, in and out, except the ones the architecture needs:
+     * from the Ingress controller (found by its namespace's labels) and the `helm test` pod to the
+     * public HTTP ports, dm-service to user-service, the gateway to dm-service and history-service,
+     * the publishers to the bus proxy, the four services to PostgreSQL (a pod beside them, or the
+     * external server) and to DNS, and Prometheus to the HTTP ports if configured. A connection
+     * goes through when the source's egress and the destination's ingress both allow it; checked
+     * by asking the policies about each source, destination and port, so a rule that allows too
+     * much fails as well as a missing one.
+     */
+    static void assertNetworkPoliciesAdmitOnlyTheArchitecture(Manifests manifests, Network network) {
+        String namespace = network.namespace();
         NetworkPolicies policies = new NetworkPolicies(manifests, namespace);
         Map<String, Pod> pods = new LinkedHashMap<>();
         for (Map<String, Object> workload : manifests.all()) {
@@ -353,56 +442,118 @@ final class ChorusRules {
                     new Pod(namespace, Map.of("kubernetes.io/metadata.name", namespace), labels, namedPorts));
         }
         assertTrue(pods.keySet().containsAll(PORTS.keySet()), "workloads: " + pods.keySet());
+        Set<String> databases = pods.keySet().stream().filter(n -> n.contains("postgres")).collect(Collectors.toSet());
+        assertEquals(pods.keySet().size(), PORTS.size() + databases.size(), "workloads: " + pods.keySet());
 
         Map<String, Pod> sources = new LinkedHashMap<>(pods);
-        String controllerNamespace = ingressNamespaceLabels.getOrDefault("kubernetes.io/metadata.name", "ingress");
-        sources.put("the Ingress controller", new Pod(controllerNamespace, ingressNamespaceLabels,
+        String controllerNamespace = network.ingressNamespaceLabels().getOrDefault("kubernetes.io/metadata.name", "ingress");
+        sources.put("the Ingress controller", new Pod(controllerNamespace, network.ingressNamespaceLabels(),
                 Map.of("app.kubernetes.io/name", "ingress-nginx"), Map.of()));
+        Map<String, String> testPodLabels = Map.of("app", "chorus-test", "app.kubernetes.io/instance", Chart.RELEASE);
+        sources.put("the helm test pod", new Pod(namespace, testPodLabels));
+        Map<String, String> prometheusNamespace = Objects.requireNonNullElse(network.prometheusNamespaceLabels(),
+                Map.of("kubernetes.io/metadata.name", "monitoring"));
+        sources.put("Prometheus", new Pod(prometheusNamespace.getOrDefault("kubernetes.io/metadata.name", "monitoring"),
+                prometheusNamespace, Map.of("app.kubernetes.io/name", "prometheus"), Map.of()));
         sources.put("another pod of the namespace", new Pod(namespace, Map.of("app", "debug-shell")));
         sources.put("a pod of another namespace", new Pod("elsewhere", Map.of("app", "client")));
+        sources.put("a host outside the cluster", Pod.outside(OUTSIDE_ADDRESS));
         // Labels are anyone's to set: a rule for "the gateway" must mean the gateway of this namespace.
         pods.forEach((name, pod) -> sources.put(name + " look-alike in another namespace",
                 new Pod("elsewhere", pod.labels())));
+        sources.put("the helm test pod look-alike in another namespace", new Pod("elsewhere", testPodLabels));
 
-        Map<String, Set<String>> expected = new LinkedHashMap<>();
-        expected.put("user-service:http", Set.of("the Ingress controller", "dm-service"));
-        expected.put("dm-service:http", Set.of("the Ingress controller", "group-gateway"));
+        Set<String> services = PORTS.keySet();
+        Map<String, Set<String>> expected = new TreeMap<>();
+        Set<String> publicClients = new TreeSet<>(Set.of("the Ingress controller"));
+        if (network.helmTestPod()) {
+            publicClients.add("the helm test pod");
+        }
+        expected.put("user-service:http", union(publicClients, Set.of("dm-service")));
+        expected.put("dm-service:http", union(publicClients, Set.of("group-gateway")));
         expected.put("history-service:http", Set.of("group-gateway"));
-        expected.put("group-gateway:http", Set.of("the Ingress controller"));
-        expected.put("group-gateway:bus-xsub", Set.of("history-service", "dm-service"));
-        if (pods.containsKey("postgres")) {
-            expected.put("postgres:postgres", PORTS.keySet());
+        expected.put("group-gateway:http", publicClients);
+        if (network.prometheusNamespaceLabels() != null) {
+            services.forEach(s -> expected.put(s + ":http", union(expected.get(s + ":http"), Set.of("Prometheus"))));
+        }
+        expected.put("group-gateway:bus-xsub", PUBLISHERS);
+        for (String database : databases) {
+            pods.get(database).namedPorts().keySet().forEach(port -> expected.put(database + ":" + port, services));
+        }
+        expected.put("DNS:53/UDP", services);
+        expected.put("DNS:53/TCP", services);
+        if (network.databaseAnywhere()) {
+            expected.put("a host outside the cluster:5432/TCP", services);
+        }
+        if (network.externalDatabase() != null) {
+            expected.put("the external PostgreSQL:" + network.externalDatabase().split(":")[1] + "/TCP", services);
         }
 
-        Map<String, Set<String>> actual = new LinkedHashMap<>();
+        Map<String, Set<String>> actual = new TreeMap<>();
         for (Map.Entry<String, Pod> target : pods.entrySet()) {
             Pod pod = target.getValue();
             assertTrue(policies.isolates(pod), "no NetworkPolicy selects " + target.getKey() + ": it admits anyone");
+            assertTrue(policies.isolatesEgress(pod),
+                    "no Egress NetworkPolicy selects " + target.getKey() + ": it may connect anywhere");
             Map<String, Integer> ports = new LinkedHashMap<>(pod.namedPorts());
             // A port nothing listens on yet stays closed too: rules name their ports.
             ports.put("unlisted", 9999);
-            for (Map.Entry<String, Integer> port : ports.entrySet()) {
-                Set<String> admitted = new TreeSet<>();
-                sources.forEach((sourceName, source) -> {
-                    if (!sourceName.equals(target.getKey()) && policies.allows(source, pod, port.getValue())) {
-                        admitted.add(sourceName);
-                    }
-                });
-                if (!admitted.isEmpty() || expected.containsKey(target.getKey() + ":" + port.getKey())) {
-                    actual.put(target.getKey() + ":" + port.getKey(), admitted);
-                }
-            }
+            ports.forEach((portName, port) -> record(actual, expected, target.getKey() + ":" + portName, sources,
+                    source -> !source.equals(target.getKey()), (source, s) -> policies.allows(s, pod, port)));
         }
-        Map<String, Set<String>> sortedExpected = new LinkedHashMap<>();
-        expected.forEach((k, v) -> sortedExpected.put(k, new TreeSet<>(v)));
-        assertEquals(sortedExpected, actual, "who may connect to which pod and port");
+        // Where the release's own pods may connect outside the namespace.
+        Map<String, Pod> own = new LinkedHashMap<>(pods);
+        Map<String, Pod> outside = new LinkedHashMap<>();
+        outside.put("DNS", new Pod("kube-system", Map.of("k8s-app", "kube-dns")));
+        outside.put("a host outside the cluster", Pod.outside(OUTSIDE_ADDRESS));
+        outside.put("a pod of another namespace", new Pod("elsewhere", Map.of("app", "client")));
+        Map<String, List<String>> outsidePorts = new LinkedHashMap<>();
+        outsidePorts.put("DNS", List.of("53/UDP", "53/TCP"));
+        outsidePorts.put("a host outside the cluster", List.of("443/TCP", "5432/TCP"));
+        outsidePorts.put("a pod of another namespace", List.of("8080/TCP"));
+        if (network.externalDatabase() != null) {
+            String[] hostPort = network.externalDatabase().split(":");
+            outside.put("the external PostgreSQL", Pod.outside(hostPort[0]));
+            outsidePorts.put("the external PostgreSQL", List.of(hostPort[1] + "/TCP", "9999/TCP"));
+        }
+        outside.forEach((targetName, target) -> {
+            for (String port : outsidePorts.get(targetName)) {
+                String[] numberProtocol = port.split("/");
+                record(actual, expected, targetName + ":" + port, own, source -> true,
+                        (source, s) -> policies.allows(s, target, Integer.parseInt(numberProtocol[0]), numberProtocol[1]));
+            }
+        });
+        assertEquals(expected.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                        e -> new TreeSet<>(e.getValue()), (a, b) -> a, TreeMap::new)),
+                actual, "who may connect to which pod or address and port");
 
         boolean defaultDeny = manifests.ofKind("NetworkPolicy").stream().anyMatch(p ->
                 asList(path(p, "spec", "ingress")).isEmpty()
-                        && asList(path(p, "spec", "policyTypes")).contains("Ingress")
+                        && asList(path(p, "spec", "egress")).isEmpty()
+                        && asList(path(p, "spec", "policyTypes")).containsAll(List.of("Ingress", "Egress"))
                         && pods.values().stream()
                                 .allMatch(pod -> NetworkPolicies.matches(path(p, "spec", "podSelector"), pod.labels())));
-        assertTrue(defaultDeny, "a default-deny policy (Ingress, no rules) must select every chorus pod");
+        assertTrue(defaultDeny, "a default-deny policy (Ingress and Egress, no rules) must select every chorus pod");
+    }
+
+    private static void record(Map<String, Set<String>> actual, Map<String, Set<String>> expected, String key,
+                               Map<String, Pod> sources, java.util.function.Predicate<String> asked,
+                               java.util.function.BiPredicate<String, Pod> allowed) {
+        Set<String> admitted = new TreeSet<>();
+        sources.forEach((name, source) -> {
+            if (asked.test(name) && allowed.test(name, source)) {
+                admitted.add(name);
+            }
+        });
+        if (!admitted.isEmpty() || expected.containsKey(key)) {
+            actual.put(key, admitted);
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Map<String, String> stringMap(Object node) {
@@ -415,12 +566,124 @@ final class ChorusRules {
         return node == null ? Map.of() : asMap(node);
     }
 
-    /** One XSUB endpoint per gateway replica, in pod order. */
-    static void assertBusEndpointsFollowReplicas(String endpoints, int replicas, String domainSuffix) {
-        List<String> expected = java.util.stream.IntStream.range(0, replicas)
-                .mapToObj(i -> "tcp://group-gateway-" + i + ".group-gateway-headless" + domainSuffix + ":5557")
-                .toList();
-        assertEquals(expected, Arrays.asList(endpoints.split(",")), "CHORUS_BUS_ENDPOINTS");
+    /**
+     * The publishers' one bus endpoint: the gateways' headless Service, whose DNS records are every
+     * gateway pod, however many there are (they look it up again and again).
+     */
+    static void assertBusEndpointIsTheHeadlessService(String endpoints, String domainSuffix) {
+        assertEquals("tcp://group-gateway-headless" + domainSuffix + ":5557", endpoints, "CHORUS_BUS_ENDPOINTS");
+    }
+
+    /**
+     * What keeps a service's pods safe and available: no service account token; a read-only root
+     * filesystem in every container, the init container too, with an emptyDir at /tmp; a preStop
+     * pause shorter than the grace period; six readiness misses before leaving the Service; pods
+     * spread by their selector; and a PodDisruptionBudget over the same selector that lets a drain
+     * take one pod at a time.
+     */
+    static void assertPodsAreHardened(Manifests manifests, String service, Map<String, String> selector) {
+        Map<String, Object> workload = manifests.get(workloadKind(service), service);
+        Map<String, Object> spec = podSpec(manifests, service);
+        Map<String, String> podLabels = stringMap(path(workload, "spec", "template", "metadata", "labels"));
+        assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), "pods of " + service + " carry " + selector);
+        assertEquals(false, spec.get("automountServiceAccountToken"), "service account token in " + service);
+
+        List<Object> containers = new ArrayList<>(asList(spec.get("initContainers")));
+        containers.addAll(asList(spec.get("containers")));
+        for (Object c : containers) {
+            assertEquals(true, path(c, "securityContext", "readOnlyRootFilesystem"),
+                    "read-only root of " + path(c, "name") + " in " + service);
+            assertEquals(false, path(c, "securityContext", "allowPrivilegeEscalation"),
+                    "privilege escalation of " + path(c, "name") + " in " + service);
+        }
+
+        Map<String, Object> container = container(workload, service);
+        String tmp = asList(container.get("volumeMounts")).stream()
+                .filter(m -> "/tmp".equals(path(m, "mountPath"))).map(m -> (String) path(m, "name"))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at /tmp in " + service));
+        assertTrue(asList(spec.get("volumes")).stream()
+                        .anyMatch(v -> tmp.equals(path(v, "name")) && path(v, "emptyDir") != null),
+                "/tmp of " + service + " is an emptyDir");
+
+        List<Object> preStop = asList(path(container, "lifecycle", "preStop", "exec", "command"));
+        assertEquals(2, preStop.size(), "preStop of " + service + ": " + preStop);
+        assertEquals("sleep", preStop.get(0), "preStop of " + service);
+        int pause = Integer.parseInt(String.valueOf(preStop.get(1)));
+        Object grace = spec.get("terminationGracePeriodSeconds");
+        assertTrue(pause > 0 && grace instanceof Integer seconds && seconds > pause,
+                "the grace period of " + service + " (" + grace + " s) must outlast its preStop pause (" + pause + " s)");
+
+        assertEquals(6, path(container, "readinessProbe", "failureThreshold"), "readiness misses of " + service);
+        assertEquals("/q/health/live", path(container, "livenessProbe", "httpGet", "path"), "liveness of " + service);
+
+        List<Object> spread = asList(spec.get("topologySpreadConstraints"));
+        assertFalse(spread.isEmpty(), service + " has no topologySpreadConstraints");
+        for (Object constraint : spread) {
+            assertEquals(selector, stringMap(path(constraint, "labelSelector", "matchLabels")),
+                    "spread selector of " + service + ": " + constraint);
+        }
+
+        Map<String, Object> budget = manifests.get("PodDisruptionBudget", service);
+        assertEquals("policy/v1", budget.get("apiVersion"));
+        assertEquals(1, path(budget, "spec", "maxUnavailable"), "maxUnavailable of " + service);
+        assertEquals(selector, stringMap(path(budget, "spec", "selector", "matchLabels")),
+                "PodDisruptionBudget selector of " + service);
+    }
+
+    /** The script every pod runs first; k8s/base/create-database.sh must be the same file. */
+    static final Path CREATE_DATABASE_SCRIPT = Repository.ROOT.resolve("helm/chorus/files/create-database.sh");
+
+    /**
+     * Before a service starts, its one init container, create-database, runs the chart's
+     * create-database.sh from the ConfigMap chorus-database-init with the libpq settings and the
+     * service's own database. A publisher waits for nothing else: no gateway name (BusPublisher
+     * retries endpoints that do not resolve yet, so no pod hangs in Init for a gateway replica).
+     */
+    static void assertCreatesItsDatabaseFirst(Manifests manifests, String service) {
+        Map<String, Object> spec = podSpec(manifests, service);
+        List<Object> inits = asList(spec.get("initContainers"));
+        assertEquals(List.of("create-database"), inits.stream().map(c -> path(c, "name")).toList(),
+                "init containers of " + service);
+        Map<String, Object> init = asMap(inits.getFirst());
+        assertEquals(List.of("sh", "/etc/chorus/init/create-database.sh"), init.get("command"), "create-database command");
+        String volume = asList(init.get("volumeMounts")).stream()
+                .filter(m -> "/etc/chorus/init".equals(path(m, "mountPath"))).map(m -> (String) path(m, "name"))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at /etc/chorus/init in " + service));
+        assertTrue(asList(spec.get("volumes")).stream().anyMatch(v -> volume.equals(path(v, "name"))
+                        && "chorus-database-init".equals(path(v, "configMap", "name"))),
+                "the create-database step of " + service + " reads the ConfigMap chorus-database-init");
+        try {
+            assertEquals(Files.readString(CREATE_DATABASE_SCRIPT),
+                    path(manifests.get("ConfigMap", "chorus-database-init"), "data", "create-database.sh"),
+                    "chorus-database-init holds " + Repository.ROOT.relativize(CREATE_DATABASE_SCRIPT));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        // What the step sees: its own variables and those of the ConfigMaps it reads, as Kubernetes sets them.
+        Map<String, Object> variables = new LinkedHashMap<>();
+        List<Object> readConfig = new ArrayList<>();
+        for (String configMap : envFrom(init, "configMapRef")) {
+            Object data = manifests.get("ConfigMap", configMap).get("data");
+            variables.putAll(asMapOrEmpty(data));
+            readConfig.add(data);
+        }
+        for (Object env : asList(init.get("env"))) {
+            variables.put((String) path(env, "name"), Objects.requireNonNullElse(path(env, "value"), path(env, "valueFrom")));
+        }
+        assertTrue(variables.keySet().containsAll(List.of("PGHOST", "PGPORT", "PGUSER", "CHORUS_DATABASE")),
+                "the create-database step of " + service + " gets " + variables.keySet());
+        assertEquals(path(manifests.get("ConfigMap", service + "-config"), "data", "CHORUS_DATABASE"),
+                variables.get("CHORUS_DATABASE"), "the database the create-database step of " + service + " creates");
+        for (String setting : List.of("PGHOST", "PGPORT", "PGUSER")) {
+            assertEquals(path(manifests.get("ConfigMap", service + "-config"), "data", setting), variables.get(setting),
+                    setting + " of the create-database step of " + service + " and of the service");
+        }
+        if (PUBLISHERS.contains(service)) {
+            String seen = Json.write(init) + Json.write(readConfig);
+            assertFalse(seen.contains("group-gateway"), "the create-database step of " + service
+                    + " must not wait for the gateways: " + seen);
+        }
     }
 
     /** Objects that belong to a service are named after it: <name>, <name>-config, <name>-headless. */

@@ -7,25 +7,50 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.deploy.ChorusRules.BusKeys;
+import io.chorus.deploy.ChorusRules.Network;
+import io.chorus.deploy.ChorusRules.Secrets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Parses the plain manifests under k8s/ and checks them by the same rules as the chart. */
+/**
+ * Builds k8s/ (your own PostgreSQL) and k8s/with-postgres/ (a trial one beside the services) with
+ * `kubectl kustomize` and checks what they apply by the same rules as the chart.
+ */
 class KustomizeManifestsTest {
 
-    private static final Path K8S = Repository.ROOT.resolve("k8s");
+    private static final Path K8S = Kustomize.K8S;
+    private static final String NAMESPACE = "chorus";
+    /** What kubectl apply -k takes: the services alone, and with the trial PostgreSQL. */
+    private static final List<String> INSTALLS = List.of("k8s", "k8s/with-postgres");
+    /** k8s/ creates none of the Secrets: all six bus keys are given, PGPASSWORD is left to <name>-secrets. */
+    private static final Secrets SECRETS = new Secrets("chorus-internal", "chorus-bus-keys", BusKeys.GIVEN, null);
+
+    private static Manifests build(String install) {
+        return Kustomize.build(Repository.ROOT.resolve(install));
+    }
+
+    static Stream<String> installs() {
+        return INSTALLS.stream();
+    }
+
+    static Stream<Arguments> installsAndServices() {
+        return INSTALLS.stream().flatMap(install -> DeployConsistencyTest.SERVICES.stream()
+                .map(service -> Arguments.of(install, service)));
+    }
 
     private static List<Path> yamlFiles(Path dir, int depth) throws IOException {
         try (Stream<Path> files = Files.walk(dir, depth)) {
@@ -33,15 +58,6 @@ class KustomizeManifestsTest {
                     .sorted()
                     .toList();
         }
-    }
-
-    /** The base: the files k8s/kustomization.yaml lists. */
-    private static Manifests base() throws IOException {
-        Map<String, Object> kustomization = kustomization(K8S);
-        List<Path> files = asList(kustomization.get("resources")).stream()
-                .map(r -> K8S.resolve((String) r))
-                .toList();
-        return Manifests.read(files);
     }
 
     private static Map<String, Object> kustomization(Path dir) throws IOException {
@@ -62,66 +78,136 @@ class KustomizeManifestsTest {
     }
 
     @Test
-    void everyKustomizationListsEveryFileBesideIt() throws IOException {
-        List<Path> kustomizations = yamlFiles(K8S, Integer.MAX_VALUE).stream()
-                .filter(f -> f.getFileName().toString().equals("kustomization.yaml"))
-                .toList();
-        assertTrue(kustomizations.contains(K8S.resolve("kustomization.yaml")));
-        for (Path file : kustomizations) {
-            Path dir = file.getParent();
-            Set<String> listed = asList(kustomization(dir).get("resources")).stream()
-                    .map(String.class::cast)
-                    .collect(Collectors.toCollection(TreeSet::new));
-            Set<String> present = yamlFiles(dir, 1).stream()
-                    .map(f -> f.getFileName().toString())
-                    .filter(n -> !n.equals("kustomization.yaml"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertEquals(present, listed, K8S.getParent().relativize(file) + " resources");
-            assertEquals("chorus", kustomization(dir).get("namespace"), K8S.getParent().relativize(file) + " namespace");
+    void everyKustomizationUsesEveryFileBesideIt() throws IOException {
+        assertEquals(List.of("base"), kustomization(K8S).get("resources"), "k8s/kustomization.yaml is the base");
+        assertTrue(Files.isRegularFile(K8S.resolve("base/kustomization.yaml")), "k8s/base is a kustomization");
+        for (Path dir : Kustomize.directories()) {
+            Map<String, Object> kustomization = kustomization(dir);
+            Set<String> used = new TreeSet<>();
+            List<Object> references = new ArrayList<>(asList(kustomization.get("resources")));
+            references.addAll(asList(kustomization.get("components")));
+            for (Object reference : references) {
+                Path target = dir.resolve((String) reference).normalize();
+                assertTrue(Files.isRegularFile(target) || Files.isRegularFile(target.resolve("kustomization.yaml")),
+                        Kustomize.name(dir) + " lists " + reference + ", which is neither a file nor a kustomization");
+                if (Files.isRegularFile(target)) {
+                    used.add(target.getFileName().toString());
+                }
+            }
+            for (Object generator : asList(kustomization.get("configMapGenerator"))) {
+                asList(path(generator, "files")).forEach(f -> used.add(String.valueOf(f).replaceFirst("^.*=", "")));
+            }
+            Set<String> present;
+            try (Stream<Path> files = Files.list(dir)) {
+                present = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                        .filter(n -> !n.equals("kustomization.yaml"))
+                        .collect(Collectors.toCollection(TreeSet::new));
+            }
+            assertEquals(present, used, Kustomize.name(dir) + ": the files beside its kustomization.yaml it uses");
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"user-service", "dm-service", "history-service", "group-gateway"})
-    void runsEachServiceUnderItsOneName(String service) throws IOException {
-        Manifests manifests = base();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("installs")
+    void buildsIntoTheNamespaceWithTheImagesOfTheRegistry(String install) {
+        Manifests built = build(install);
+        for (Map<String, Object> object : built.all()) {
+            if (!"Namespace".equals(object.get("kind"))) {
+                assertEquals(NAMESPACE, path(object, "metadata", "namespace"), Manifests.name(object));
+            }
+        }
+        assertEquals(NAMESPACE, Manifests.name(built.ofKind("Namespace").getFirst()));
+        for (String service : ChorusRules.PORTS.keySet()) {
+            Map<String, Object> container = Manifests.container(built.get(ChorusRules.workloadKind(service), service), service);
+            assertEquals("localhost:5000/chorus/" + service + ":1.0.0-SNAPSHOT", container.get("image"),
+                    "kustomize sets the image of " + service + " as the chart's default");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("installsAndServices")
+    void runsEachServiceUnderItsOneName(String install, String service) {
+        Manifests manifests = build(install);
         ChorusRules.assertRunsUnderOneName(manifests, service);
         ChorusRules.assertProbesAndPorts(manifests, service);
         ChorusRules.assertOnlyUserServiceSigns(manifests, service);
-        ChorusRules.assertSecretsReachOnlyWhoNeedsThem(manifests, service, "chorus-internal", "chorus-bus-keys");
         Map<String, Object> container = Manifests.container(manifests.get(ChorusRules.workloadKind(service), service), service);
         assertEquals(ChorusRules.PUBLISHERS.contains(service),
                 ChorusRules.envFrom(container, "configMapRef").contains("chorus-bus"),
                 "only publishers read the bus endpoints: " + service);
         Map<String, Object> data = asMap(manifests.get("ConfigMap", service + "-config").get("data"));
         assertEquals("/etc/chorus/jwt/public.pem", data.get("CHORUS_JWT_PUBLIC_KEY_LOCATION"));
-        assertTrue(data.keySet().containsAll(Set.of("PGHOST", "PGPORT", "PGUSER", "CHORUS_DATABASE")),
-                service + "-config has the database settings: " + data.keySet());
+        assertEquals("postgres", data.get("PGHOST"), "the Service postgres of the namespace");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("installsAndServices")
+    void givesEachServiceOnlyTheSecretKeysItNeeds(String install, String service) {
+        ChorusRules.assertSecretsReachOnlyWhoNeedsThem(build(install), service, SECRETS);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("installsAndServices")
+    void hardensEveryPodAndBudgetsItsDisruptions(String install, String service) {
+        ChorusRules.assertPodsAreHardened(build(install), service, Map.of("app", service));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("installsAndServices")
+    void createsEachServicesDatabaseBeforeItStarts(String install, String service) {
+        Manifests manifests = build(install);
+        ChorusRules.assertCreatesItsDatabaseFirst(manifests, service);
+        Map<String, Object> init = asMap(asList(ChorusRules.podSpec(manifests, service).get("initContainers")).getFirst());
+        assertEquals(List.of(service + "-config"), ChorusRules.envFrom(init, "configMapRef"),
+                "the create-database step of " + service + " reads the service's settings");
+        assertEquals(List.of(service + "-secrets"), ChorusRules.envFrom(init, "secretRef"),
+                "the create-database step of " + service + " reads its password where the service does");
     }
 
     @Test
-    void namesEveryObjectAfterItsService() throws IOException {
-        ChorusRules.assertNamesFollowAppLabels(base());
-        ChorusRules.assertNamesFollowAppLabels(Manifests.read(yamlFiles(K8S.resolve("postgres"), 1)));
+    void runsTheChartsCreateDatabaseScript() throws IOException {
+        Path script = K8S.resolve("base/create-database.sh");
+        assertEquals(-1, Files.mismatch(script, ChorusRules.CREATE_DATABASE_SCRIPT),
+                "k8s/base/create-database.sh must be byte for byte helm/chorus/files/create-database.sh");
+        assertEquals(Files.readString(ChorusRules.CREATE_DATABASE_SCRIPT),
+                path(build("k8s").get("ConfigMap", "chorus-database-init"), "data", "create-database.sh"),
+                "chorus-database-init as kustomize builds it");
     }
 
     @Test
-    void givesEachServiceItsOwnDatabase() throws IOException {
-        Manifests manifests = base();
+    void namesEveryObjectAfterItsService() {
+        ChorusRules.assertNamesFollowAppLabels(build("k8s/with-postgres"));
+    }
+
+    @Test
+    void givesEachServiceItsOwnDatabase() {
+        Manifests manifests = build("k8s");
         Set<Object> databases = ChorusRules.PORTS.keySet().stream()
                 .map(s -> path(manifests.get("ConfigMap", s + "-config"), "data", "CHORUS_DATABASE"))
                 .collect(Collectors.toSet());
         assertEquals(Set.of("chorus_users", "chorus_dms", "chorus_gateway", "chorus_history"), databases);
-        String init = (String) path(Manifests.read(List.of(K8S.resolve("postgres/postgres.yaml")))
-                .get("ConfigMap", "postgres-init"), "data", "create-databases.sql");
-        for (Object database : databases) {
-            assertTrue(init.contains("CREATE DATABASE " + database + ";"), "the trial PostgreSQL creates " + database);
-        }
     }
 
     @Test
-    void routesEachPublicPathToItsServiceAndKeepsHistoryInternal() throws IOException {
-        ChorusRules.assertIngressRoutesPublicPaths(base());
+    void routesEachPublicPathToItsServiceAndKeepsHistoryInternal() {
+        ChorusRules.assertIngressRoutesPublicPaths(build("k8s"));
+    }
+
+    @Test
+    void routesThePathsTheChartRoutes() {
+        assertEquals(routes(Chart.render(Map.of())), routes(build("k8s")), "the Ingress routes of k8s/ and of the chart");
+    }
+
+    /** An Ingress's routes: path, pathType, backend Service and port. */
+    private static Set<List<Object>> routes(Manifests manifests) {
+        Set<List<Object>> routes = new LinkedHashSet<>();
+        for (Object rule : asList(path(manifests.ofKind("Ingress").getFirst(), "spec", "rules"))) {
+            for (Object p : asList(path(rule, "http", "paths"))) {
+                routes.add(List.of(path(p, "path"), path(p, "pathType"), path(p, "backend", "service", "name"),
+                        String.valueOf(path(p, "backend", "service", "port"))));
+            }
+        }
+        return routes;
     }
 
     @Test
@@ -132,54 +218,42 @@ class KustomizeManifestsTest {
             assertEquals(0, Manifests.read(List.of(file)).ofKind("Secret").size(),
                     K8S.relativize(file) + " holds a Secret");
         }
-    }
-
-    @Test
-    void admitsOnlyTheConnectionsTheArchitectureNeeds() throws IOException {
-        // The base and the trial PostgreSQL beside it: kustomize puts both in namespace chorus.
-        Manifests manifests = Manifests.read(Stream.concat(
-                asList(kustomization(K8S).get("resources")).stream().map(r -> K8S.resolve((String) r)),
-                asList(kustomization(K8S.resolve("postgres")).get("resources")).stream()
-                        .map(r -> K8S.resolve("postgres").resolve((String) r))).toList());
-        ChorusRules.assertNetworkPoliciesAdmitOnlyTheArchitecture(manifests, "chorus",
-                Map.of("kubernetes.io/metadata.name", "ingress-nginx"));
-    }
-
-    @Test
-    void offersNoSubscriberPortOnTheBus() throws IOException {
-        ChorusRules.assertNoSubscriberPort(base());
-    }
-
-    @Test
-    void listsOneBusEndpointPerGatewayReplica() throws IOException {
-        Manifests manifests = base();
-        ChorusRules.assertGatewayHasStableNames(manifests);
-        int replicas = (Integer) path(manifests.get("StatefulSet", "group-gateway"), "spec", "replicas");
-        String endpoints = (String) path(manifests.get("ConfigMap", "chorus-bus"), "data", "CHORUS_BUS_ENDPOINTS");
-        ChorusRules.assertBusEndpointsFollowReplicas(endpoints.strip(), replicas, "");
-    }
-
-    @Test
-    void kustomizeBuildsTheBaseIntoTheNamespace() throws Exception {
-        // Fails rather than skips: unchecked manifests are not done. .ci/run installs kubectl if missing.
-        assertTrue(onPath("kubectl"), "kubectl is needed to build k8s/ with kustomize (apt-get install kubernetes-client)");
-        Process build = new ProcessBuilder("kubectl", "kustomize", K8S.toString()).redirectErrorStream(true).start();
-        String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(build.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
-        assertEquals(0, build.exitValue(), output);
-        Manifests built = Manifests.parse(output);
-        assertEquals(base().all().size(), built.all().size(), "objects built");
-        for (Map<String, Object> object : built.all()) {
-            if (!"Namespace".equals(object.get("kind"))) {
-                assertEquals("chorus", path(object, "metadata", "namespace"), Manifests.name(object));
-            }
+        for (String install : INSTALLS) {
+            assertEquals(0, build(install).ofKind("Secret").size(), install + " builds a Secret");
         }
-        String image = (String) Manifests.container(built.get("Deployment", "user-service"), "user-service").get("image");
-        assertTrue(image.startsWith("chorus/user-service:"), "kustomize sets the image tag: " + image);
     }
 
-    private static boolean onPath(String command) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("installs")
+    void admitsOnlyTheConnectionsTheArchitectureNeeds(String install) {
+        // k8s/ does not know where PostgreSQL is: the services may reach port 5432 anywhere.
+        ChorusRules.assertNetworkPoliciesAdmitOnlyTheArchitecture(build(install), new Network(NAMESPACE,
+                Map.of("kubernetes.io/metadata.name", "ingress-nginx"), false, null, null, true));
+    }
+
+    @Test
+    void bundlesTheTrialPostgresqlOnlyWithPostgres() {
+        assertTrue(build("k8s").find("StatefulSet", "postgres").isEmpty(), "k8s/ runs no PostgreSQL");
+        Manifests withPostgres = build("k8s/with-postgres");
+        withPostgres.get("StatefulSet", "postgres");
+        assertEquals(Map.of("app", "postgres"), path(withPostgres.get("Service", "postgres"), "spec", "selector"));
+        withPostgres.get("NetworkPolicy", "postgres");
+    }
+
+    @Test
+    void offersNoSubscriberPortOnTheBus() {
+        ChorusRules.assertNoSubscriberPort(build("k8s"));
+    }
+
+    @Test
+    void givesPublishersTheHeadlessServiceAsTheirOneBusEndpoint() {
+        Manifests manifests = build("k8s");
+        ChorusRules.assertGatewayHasStableNames(manifests);
+        Map<String, Object> bus = asMap(manifests.get("ConfigMap", "chorus-bus").get("data"));
+        ChorusRules.assertBusEndpointIsTheHeadlessService(((String) bus.get("CHORUS_BUS_ENDPOINTS")).strip(), "");
+        assertEquals("PT5S", bus.get("CHORUS_BUS_RESOLVE_INTERVAL"), "resolve interval");
+        assertEquals("PT2S", bus.get("CHORUS_BUS_HEARTBEAT_INTERVAL"), "heartbeat interval of the publishers");
+        assertEquals("PT2S", path(manifests.get("ConfigMap", "group-gateway-config"), "data", "CHORUS_BUS_HEARTBEAT_INTERVAL"),
+                "heartbeat interval of the gateway");
     }
 }

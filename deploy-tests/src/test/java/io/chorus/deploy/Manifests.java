@@ -34,6 +34,10 @@ final class Manifests {
         return new Manifests(objects);
     }
 
+    static Manifests of(List<Map<String, Object>> objects) {
+        return new Manifests(objects);
+    }
+
     static Manifests read(List<Path> files) {
         StringBuilder all = new StringBuilder();
         for (Path file : files) {

@@ -4,24 +4,43 @@ import static io.chorus.deploy.Manifests.asList;
 import static io.chorus.deploy.Manifests.asMap;
 import static io.chorus.deploy.Manifests.path;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Answers "may this pod open a connection to that pod's port?" from the NetworkPolicy objects of
- * one namespace, the way the API defines it: a pod selected by no Ingress policy admits anyone;
- * a selected pod admits what some rule of some selecting policy allows (rules add up). Checking
- * the answers, rather than the policies' shape, is what catches a rule that admits too much.
+ * one namespace, the way the API defines it: a connection goes through only if the source's
+ * egress allows it and the destination's ingress admits it. A pod selected by no policy of a
+ * direction (Ingress, Egress) is open in that direction; a selected pod allows what some rule of
+ * some selecting policy allows (rules add up). Pods of other namespaces and hosts outside the
+ * cluster are governed by no policy here. Checking the answers, rather than the policies' shape,
+ * is what catches a rule that allows too much.
  */
 final class NetworkPolicies {
 
-    /** A pod as a policy sees it: where it runs, its namespace's labels, its own labels, its ports by name. */
+    /**
+     * A peer as a policy sees it: where it runs (null for a host outside the cluster), its
+     * namespace's labels, its own labels, its ports by name, and its address (null for a pod,
+     * whose address is not known in advance: an ipBlock may hold it).
+     */
     record Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> labels,
-               Map<String, Integer> namedPorts) {
+               Map<String, Integer> namedPorts, String address) {
+
+        Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> labels,
+            Map<String, Integer> namedPorts) {
+            this(namespace, namespaceLabels, labels, namedPorts, null);
+        }
 
         Pod(String namespace, Map<String, String> labels) {
             this(namespace, Map.of("kubernetes.io/metadata.name", namespace), labels, Map.of());
+        }
+
+        /** A host outside the cluster, known by its IPv4 address only. */
+        static Pod outside(String address) {
+            return new Pod(null, Map.of(), Map.of(), Map.of(), address);
         }
     }
 
@@ -36,27 +55,41 @@ final class NetworkPolicies {
                 .toList();
     }
 
-    List<Map<String, Object>> selecting(Pod pod) {
+    private List<Map<String, Object>> selecting(Pod pod, String direction) {
         return policies.stream()
-                .filter(p -> pod.namespace().equals(namespace))
-                .filter(NetworkPolicies::governsIngress)
+                .filter(p -> namespace.equals(pod.namespace()))
+                .filter(p -> governs(p, direction))
                 .filter(p -> matches(path(p, "spec", "podSelector"), pod.labels()))
                 .toList();
     }
 
     /** Whether a pod admits no connection that no policy allows. */
     boolean isolates(Pod target) {
-        return !selecting(target).isEmpty();
+        return !selecting(target, "Ingress").isEmpty();
     }
 
+    /** Whether a pod opens no connection that no policy allows. */
+    boolean isolatesEgress(Pod source) {
+        return !selecting(source, "Egress").isEmpty();
+    }
+
+    /** A TCP connection. */
     boolean allows(Pod source, Pod target, int port) {
-        List<Map<String, Object>> selecting = selecting(target);
+        return allows(source, target, port, "TCP");
+    }
+
+    boolean allows(Pod source, Pod target, int port, String protocol) {
+        return egressAllows(source, target, port, protocol) && ingressAllows(source, target, port, protocol);
+    }
+
+    private boolean ingressAllows(Pod source, Pod target, int port, String protocol) {
+        List<Map<String, Object>> selecting = selecting(target, "Ingress");
         if (selecting.isEmpty()) {
             return true;
         }
         for (Map<String, Object> policy : selecting) {
             for (Object rule : asList(path(policy, "spec", "ingress"))) {
-                if (portMatches(rule, target, port) && fromMatches(rule, source)) {
+                if (portMatches(rule, target, port, protocol) && peersMatch(path(rule, "from"), source)) {
                     return true;
                 }
             }
@@ -64,23 +97,40 @@ final class NetworkPolicies {
         return false;
     }
 
-    private static boolean governsIngress(Map<String, Object> policy) {
-        List<Object> types = asList(path(policy, "spec", "policyTypes"));
-        // Without policyTypes a policy is for Ingress (and for Egress only if it has egress rules).
-        return types.isEmpty() || types.contains("Ingress");
+    private boolean egressAllows(Pod source, Pod target, int port, String protocol) {
+        List<Map<String, Object>> selecting = selecting(source, "Egress");
+        if (selecting.isEmpty()) {
+            return true;
+        }
+        for (Map<String, Object> policy : selecting) {
+            for (Object rule : asList(path(policy, "spec", "egress"))) {
+                if (portMatches(rule, target, port, protocol) && peersMatch(path(rule, "to"), target)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
-    private static boolean portMatches(Object rule, Pod target, int port) {
+    private static boolean governs(Map<String, Object> policy, String direction) {
+        List<Object> types = asList(path(policy, "spec", "policyTypes"));
+        if (!types.isEmpty()) {
+            return types.contains(direction);
+        }
+        // Without policyTypes a policy is for Ingress, and for Egress only if it has egress rules.
+        return direction.equals("Ingress") || path(policy, "spec", "egress") != null;
+    }
+
+    private static boolean portMatches(Object rule, Pod target, int port, String protocol) {
         List<Object> ports = asList(path(rule, "ports"));
         if (ports.isEmpty()) {
             return true;
         }
         for (Object p : ports) {
-            Object protocol = Objects.requireNonNullElse(path(p, "protocol"), "TCP");
-            Object number = path(p, "port");
-            if (!"TCP".equals(protocol)) {
+            if (!protocol.equals(Objects.requireNonNullElse(path(p, "protocol"), "TCP"))) {
                 continue;
             }
+            Object number = path(p, "port");
             Object end = path(p, "endPort");
             if (number == null
                     || number instanceof Integer n && (end instanceof Integer e ? n <= port && port <= e : n == port)
@@ -91,26 +141,65 @@ final class NetworkPolicies {
         return false;
     }
 
-    private boolean fromMatches(Object rule, Pod source) {
-        List<Object> peers = asList(path(rule, "from"));
-        if (peers.isEmpty()) {
+    /** Whether a rule's peers (from or to) include this pod; none listed means every peer. */
+    private boolean peersMatch(Object peers, Pod pod) {
+        List<Object> list = asList(peers);
+        if (list.isEmpty()) {
             return true;
         }
-        for (Object peer : peers) {
-            if (path(peer, "ipBlock") != null) {
-                // An address range may hold any pod; count it as admitting everyone.
-                return true;
+        for (Object peer : list) {
+            Object block = path(peer, "ipBlock");
+            if (block != null) {
+                // A pod's address is not known in advance: an address range may hold any pod.
+                if (pod.address() == null || inBlock(block, pod.address())) {
+                    return true;
+                }
+                continue;
+            }
+            if (pod.namespace() == null) {
+                continue;
             }
             Object namespaces = path(peer, "namespaceSelector");
             Object pods = path(peer, "podSelector");
             boolean namespaceMatches = namespaces == null
-                    ? source.namespace().equals(namespace)
-                    : matches(namespaces, source.namespaceLabels());
-            if (namespaceMatches && (pods == null || matches(pods, source.labels()))) {
+                    ? pod.namespace().equals(namespace)
+                    : matches(namespaces, pod.namespaceLabels());
+            if (namespaceMatches && (pods == null || matches(pods, pod.labels()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean inBlock(Object block, String address) {
+        if (!inCidr((String) path(block, "cidr"), address)) {
+            return false;
+        }
+        return asList(path(block, "except")).stream().noneMatch(except -> inCidr((String) except, address));
+    }
+
+    /** IPv4 only: the addresses these tests use. */
+    static boolean inCidr(String cidr, String address) {
+        String[] parts = cidr.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return (ipv4(parts[0]) & mask) == (ipv4(address) & mask);
+    }
+
+    private static long ipv4(String address) {
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            if (bytes.length != 4) {
+                throw new AssertionError("not an IPv4 address: " + address);
+            }
+            long value = 0;
+            for (byte b : bytes) {
+                value = value << 8 | (b & 0xFF);
+            }
+            return value;
+        } catch (UnknownHostException e) {
+            throw new AssertionError("not an address: " + address, e);
+        }
     }
 
     /** A label selector; an empty one ({} or absent) selects everything. */
