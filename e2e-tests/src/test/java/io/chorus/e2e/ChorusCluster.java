@@ -1,7 +1,5 @@
 package io.chorus.e2e;
 
-import static org.awaitility.Awaitility.await;
-
 import io.chorus.testing.LocalPostgres;
 import io.chorus.testing.ServiceSecrets;
 import io.chorus.testing.SigningKeys;
@@ -9,10 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The four services as separate processes, started the way bin/run starts them (the packaged
@@ -219,21 +212,7 @@ public final class ChorusCluster implements AutoCloseable {
     }
 
     private void awaitReady(String service) {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        Process process = processes.get(service);
-        try {
-            await(service + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> !process.isAlive() || http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(service + " did not become ready in 90 s" + ServiceLogs.explain(service, url(service), log(service)), e);
-        }
-        if (!process.isAlive()) {
-            throw new AssertionError(service + " exited with " + process.exitValue() + " during start"
-                    + ServiceLogs.explain(service, url(service), log(service)));
-        }
+        ServiceReadiness.await(service, url(service), processes.get(service), log(service));
     }
 
     private void stop(String service) {
