@@ -79,32 +79,24 @@ final class NetworkPolicies {
     }
 
     boolean allows(Pod source, Pod target, int port, String protocol) {
-        return egressAllows(source, target, port, protocol) && ingressAllows(source, target, port, protocol);
+        // Out of the source under its Egress policies, and into the target under its Ingress ones.
+        return admits(source, "Egress", "egress", "to", target, target, port, protocol)
+                && admits(target, "Ingress", "ingress", "from", source, target, port, protocol);
     }
 
-    private boolean ingressAllows(Pod source, Pod target, int port, String protocol) {
-        List<Map<String, Object>> selecting = selecting(target, "Ingress");
+    /**
+     * Whether the policies of {@code subject} of this type admit a connection with {@code peer} to
+     * {@code target}'s port; a pod that no such policy selects admits everything.
+     */
+    private boolean admits(Pod subject, String type, String rules, String peers, Pod peer, Pod target, int port,
+                           String protocol) {
+        List<Map<String, Object>> selecting = selecting(subject, type);
         if (selecting.isEmpty()) {
             return true;
         }
         for (Map<String, Object> policy : selecting) {
-            for (Object rule : asList(path(policy, "spec", "ingress"))) {
-                if (portMatches(rule, target, port, protocol) && peersMatch(path(rule, "from"), source)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private boolean egressAllows(Pod source, Pod target, int port, String protocol) {
-        List<Map<String, Object>> selecting = selecting(source, "Egress");
-        if (selecting.isEmpty()) {
-            return true;
-        }
-        for (Map<String, Object> policy : selecting) {
-            for (Object rule : asList(path(policy, "spec", "egress"))) {
-                if (portMatches(rule, target, port, protocol) && peersMatch(path(rule, "to"), target)) {
+            for (Object rule : asList(path(policy, "spec", rules))) {
+                if (portMatches(rule, target, port, protocol) && peersMatch(path(rule, peers), peer)) {
                     return true;
                 }
             }
