@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A TCP relay to a local port that can fall silent: both connections stay open, but no byte passes
  * either way, as when the peer's node died or the network split. Only a heartbeat notices that;
- * the latches count which side closed its end of the first connection while the link was silent.
+ * the latches count which side closed its end of a connection made before the link fell silent,
+ * while it was silent.
  */
 final class SilentLink implements AutoCloseable {
 
@@ -42,17 +43,17 @@ final class SilentLink implements AutoCloseable {
     }
 
     private void accept() {
-        boolean first = true;
         try {
             while (!server.isClosed()) {
                 Socket connecting = server.accept();
                 Socket listening = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(connecting);
                 sockets.add(listening);
-                // Later connections (reconnects) pass or swallow bytes alike, but count for nothing.
-                CountDownLatch connectingClosed = first ? connectingSideClosed : new CountDownLatch(1);
-                CountDownLatch listeningClosed = first ? listeningSideClosed : new CountDownLatch(1);
-                first = false;
+                // Any connection made before the silence counts: JeroMQ may drop a first connection
+                // whose handshake stalled and carry the traffic on a second (a close before the
+                // silence counts for nothing). Reconnects made while silent count for nothing.
+                CountDownLatch connectingClosed = silent ? new CountDownLatch(1) : connectingSideClosed;
+                CountDownLatch listeningClosed = silent ? new CountDownLatch(1) : listeningSideClosed;
                 Thread.ofVirtual().start(() -> pump(connecting, listening, connectingClosed));
                 Thread.ofVirtual().start(() -> pump(listening, connecting, listeningClosed));
             }
