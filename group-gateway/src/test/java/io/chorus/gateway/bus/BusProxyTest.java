@@ -115,6 +115,11 @@ class BusProxyTest {
     /** The proxy's heartbeat notices a publisher that went silent (it sends none itself). */
     @Test
     void dropsAPublisherConnectionThatFellSilent() throws Exception {
+        inSomeOfThreeTries(this::proxyDropsASilentPublisher);
+    }
+
+    private void proxyDropsASilentPublisher() throws Exception {
+        received.clear();
         Heartbeat quick = new Heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1));
         try (BusProxy proxy = new BusProxy("127.0.0.1", 0, server.secretKey(), Set.of(publisher.publicKey()), quick,
                      (kind, n) -> { }, received::add, "group/");
@@ -144,6 +149,10 @@ class BusProxyTest {
     /** The publisher's heartbeat notices a proxy that went silent (the sink sends none itself). */
     @Test
     void aPublisherDropsAConnectionToAProxyThatFellSilent() throws Exception {
+        inSomeOfThreeTries(this::publisherDropsASilentProxy);
+    }
+
+    private void publisherDropsASilentProxy() throws Exception {
         Heartbeat quick = new Heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1));
         try (ZContext context = new ZContext(1)) {
             ZMQ.Socket sink = context.createSocket(SocketType.SUB);
@@ -166,6 +175,28 @@ class BusProxyTest {
                 assertClosedWithin(link.connectingSideClosed, "the publisher kept a silent proxy's connection");
             }
         }
+    }
+
+    /**
+     * JeroMQ 0.6.0 stalls about one fresh CURVE handshake in ten, and a stalled connection's other
+     * end can outlive the heartbeat that is measured here. So a scenario gets three tries, each with
+     * new sockets; without heartbeats every try fails.
+     */
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    private static void inSomeOfThreeTries(Scenario scenario) throws Exception {
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                scenario.run();
+                return;
+            } catch (AssertionError e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Well past the 1 s timeout; without heartbeats TCP would keep the connection for many minutes. */
