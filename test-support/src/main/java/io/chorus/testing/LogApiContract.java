@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The internal log API both logs serve (history-service's {@code /internal/messages}, dm-service's
  * {@code /internal/dms}), as gateways rely on it: {@code GET <log>?after=&limit=&<filter>=|all=true}
  * answers {@code {"entries":[...]}} oldest first, each entry's {@code id} its position, and
- * {@code GET <log>/head} answers {@code {"position":N}}. Each service's test extends this with
+ * {@code GET <log>/head} answers {@code {"position":N}}. With {@code bytes=}, a page stops once
+ * it holds that much text (UTF-8), with at least one entry. Each service's test extends this with
  * how to append to its log and what its filter is.
  */
 public abstract class LogApiContract {
@@ -92,6 +93,26 @@ public abstract class LogApiContract {
                 .then().statusCode(200).body("entries", hasSize(1)).body("entries[0].id", equalTo((int) first));
     }
 
+    @Test
+    void aByteBoundCutsThePageOnceItHoldsThatMuchTextAndAlwaysTakesOneEntry() {
+        String scope = newScope();
+        long start = head();
+        String large = "€".repeat(1000);
+        long first = append(scope, large);
+        long second = append(scope, large);
+        long third = append(scope, large);
+        long fourth = append(scope, "short");
+        // 3,000 bytes of text each (€ is three bytes in UTF-8): the first two reach 5,000 bytes.
+        assertEquals(List.of(first, second),
+                ids(after(start).queryParam(filterParameter(), scope).queryParam("bytes", 5000)));
+        assertEquals(List.of(first), ids(after(start).queryParam(filterParameter(), scope).queryParam("bytes", 1)),
+                "an entry larger than the bound still comes, alone");
+        assertEquals(List.of(third, fourth),
+                ids(after(second).queryParam(filterParameter(), scope).queryParam("bytes", 5000)));
+        assertEquals(List.of(first, second, third, fourth),
+                ids(after(start).queryParam(filterParameter(), scope).queryParam("bytes", 1 << 20)));
+    }
+
     /** Without the internal credential, or with a wrong one, the log shows nothing: 401, no entries. */
     @ParameterizedTest
     @ValueSource(strings = {"", "wrong-credential", "x"})
@@ -109,7 +130,8 @@ public abstract class LogApiContract {
 
     @ParameterizedTest
     @ValueSource(strings = {"after=0", "limit=5", "after=abc&all=true", "after=-1&all=true", "after=1.5&all=true",
-            "limit=0&all=true", "limit=1001&all=true", "limit=ten&all=true"})
+            "limit=0&all=true", "limit=1001&all=true", "limit=ten&all=true", "bytes=0&all=true", "bytes=-5&all=true",
+            "bytes=lots&all=true", "bytes=99999999999&all=true"})
     void refusesABadReadWithAProblem(String query) {
         internal().get(logPath() + "?" + query).then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400));

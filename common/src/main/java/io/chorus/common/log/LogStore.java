@@ -106,6 +106,40 @@ public final class LogStore<A, E> {
     }
 
     /**
+     * As {@link #after(long, LogFilter, int)}, and no more entries than fit in {@code bytes} of
+     * text: an entry is included while the text before it is under the bound, so a page holds at
+     * least one entry and at most {@code bytes} plus one entry's text. A page cut by the bound
+     * holds at least {@code bytes} of text; a reader that got less, and fewer than {@code limit}
+     * entries, has read to the end. The running sum is a window over the same index scan the
+     * LIMIT stops, so no more rows are read than the page returns.
+     */
+    public List<E> after(long position, LogFilter filter, int limit, int bytes) {
+        if (bytes <= 0) {
+            return after(position, filter, limit);
+        }
+        LogFilter bounded = filter.and(LogFilter.where("id > ?", position));
+        String size = "coalesce(octet_length(text), 0)";
+        String sql = "SELECT * FROM (SELECT " + schema.columns() + ", " + size + " AS text_bytes, sum(" + size
+                + ") OVER (ORDER BY id) AS running_bytes FROM " + schema.table() + " WHERE " + bounded.condition()
+                + " ORDER BY id ASC LIMIT ?) page WHERE running_bytes - text_bytes < ? ORDER BY id ASC";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            int next = bind(query, 1, bounded.parameters());
+            query.setInt(next, limit);
+            query.setLong(next + 1, bytes);
+            List<E> page = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    page.add(schema.read(rows));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read " + schema.table(), e);
+        }
+    }
+
+    /**
      * A page of the entries matching the filter, oldest first. With {@code after}: the first
      * {@code limit} after it. Otherwise the last {@code limit} before {@code before} (or the newest).
      */

@@ -129,12 +129,13 @@ public class DirectMessageRepository {
 
     /**
      * Entries after a position, oldest first (DMs, edits, deletes): those the user sent or
-     * received, or all when {@code user} is null.
+     * received, or all when {@code user} is null; at most {@code bytes} of text and one entry
+     * more when {@code bytes} is positive.
      */
-    public List<DmLogEntry> after(long position, String user, int limit) {
+    public List<DmLogEntry> after(long position, String user, int limit, int bytes) {
         LogFilter filter = user == null ? LogFilter.ALL
                 : LogFilter.where("to_key = ? OR from_key = ?", NameRule.key(user), NameRule.key(user));
-        return store.after(position, filter, limit);
+        return store.after(position, filter, limit, bytes);
     }
 
     private static LogFilter pair(String user, String peer) {

@@ -33,13 +33,14 @@ public class DmLogResource {
     /** Entries (DMs, their edits and deletes) after {@code after}, oldest first: those {@code user} sent or received, or every one with {@code all=true}. */
     @GET
     public LogEntries<DmLogEntry> after(@QueryParam("after") String after, @QueryParam("user") String user,
-                                           @QueryParam("all") boolean all, @QueryParam("limit") String limit) {
-        LogQuery query = LogQuery.parse(after, limit, all, user != null && !user.isBlank(), "user");
+                                           @QueryParam("all") boolean all, @QueryParam("limit") String limit,
+                                           @QueryParam("bytes") String bytes) {
+        LogQuery query = LogQuery.parse(after, limit, bytes, all, user != null && !user.isBlank(), "user");
         if (!query.all() && !NameRule.isValid(user)) {
             // No such name can have sent or received anything.
             return new LogEntries<>(List.of());
         }
-        return new LogEntries<>(messages.after(query.after(), query.all() ? null : user, query.limit()));
+        return new LogEntries<>(messages.after(query.after(), query.all() ? null : user, query.limit(), query.bytes()));
     }
 
     @GET

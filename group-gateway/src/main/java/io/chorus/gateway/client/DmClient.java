@@ -19,7 +19,8 @@ public interface DmClient {
 
     /** DMs after a position that the user sent or received. */
     @GET
-    Uni<LogEntries<DmLogEntry>> afterFor(@QueryParam("after") long after, @QueryParam("user") String user, @QueryParam("limit") int limit);
+    Uni<LogEntries<DmLogEntry>> afterFor(@QueryParam("after") long after, @QueryParam("user") String user,
+                                         @QueryParam("limit") int limit, @QueryParam("bytes") int bytes);
 
     @GET
     LogEntries<DmLogEntry> afterAll(@QueryParam("after") long after, @QueryParam("all") boolean all, @QueryParam("limit") int limit);

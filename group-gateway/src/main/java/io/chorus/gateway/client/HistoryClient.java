@@ -78,7 +78,7 @@ public interface HistoryClient {
     @GET
     @Path("/messages")
     Uni<LogEntries<GroupLogEntry>> afterIn(@QueryParam("after") long after, @QueryParam("group") List<String> groups,
-                         @QueryParam("limit") int limit);
+                         @QueryParam("limit") int limit, @QueryParam("bytes") int bytes);
 
     @GET
     @Path("/messages")

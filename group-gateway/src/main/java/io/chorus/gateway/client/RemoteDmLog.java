@@ -1,6 +1,7 @@
 package io.chorus.gateway.client;
 
 import io.chorus.gateway.stream.LiveEvent;
+import io.chorus.gateway.stream.ReplayPage;
 import io.chorus.gateway.stream.LogFollower;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -26,10 +27,10 @@ public class RemoteDmLog implements LogFollower.Source {
         return dms.afterAll(position, true, limit).entries().stream().map(json::event).toList();
     }
 
-    /** DMs the user sent or received after a position, oldest first, at most {@code max}, without blocking. */
-    public Uni<List<LiveEvent>> replay(String user, long after, int max) {
-        return LogPages.collect(after, max, position -> dms.afterFor(position, user, LogPages.PAGE)
-                        .map(page -> page.entries().stream().map(json::event).toList()))
+    /** One page of the DMs the user sent or received after a position, oldest first, without blocking. */
+    public Uni<ReplayPage> replayPage(String user, long after, int limit, int bytes) {
+        return dms.afterFor(after, user, limit, bytes)
+                .map(page -> ReplayPage.of(page.entries().stream().map(json::event).toList(), limit, bytes))
                 .onFailure().transform(e -> Upstream.translate("dm-service", e));
     }
 }

@@ -5,6 +5,7 @@ import io.chorus.common.message.GroupLogEntry;
 import io.chorus.gateway.stream.LiveEvent;
 import io.chorus.gateway.stream.LogFollower;
 import io.chorus.gateway.stream.MembershipFeed;
+import io.chorus.gateway.stream.ReplayPage;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -41,12 +42,13 @@ public class RemoteGroupLog implements LogFollower.Source {
                 position -> events(history.afterInAll(position, true, true, MembershipFeed.PAGE)));
     }
 
-    /** What a resuming stream missed in these groups, oldest first, at most {@code max}, without blocking. */
-    public Uni<List<LiveEvent>> replay(List<String> groups, long after, int max) {
+    /** One page of what a resuming stream missed in these groups, oldest first, without blocking. */
+    public Uni<ReplayPage> replayPage(List<String> groups, long after, int limit, int bytes) {
         if (groups.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(ReplayPage.LAST_EMPTY);
         }
-        return LogPages.collect(after, max, position -> history.afterIn(position, groups, LogPages.PAGE).map(this::events))
+        return history.afterIn(after, groups, limit, bytes)
+                .map(page -> ReplayPage.of(events(page), limit, bytes))
                 .onFailure().transform(e -> Upstream.translate("history-service", e));
     }
 

@@ -63,9 +63,34 @@ public interface GatewayConfig {
         @WithDefault("1024")
         int bufferSize();
 
+        /**
+         * Bytes of events queued per subscriber (with {@link #bufferSize()}, whichever comes
+         * first): a queue of the largest messages would otherwise hold 1024 × 16 KiB.
+         */
+        @WithDefault("2M")
+        MemorySize queueSize();
+
         /** Most missed events replayed on one connection; past it the stream ends and the client resumes. */
         @WithDefault("10000")
         int maxReplay();
+
+        /** Entries per replay page: a resume reads the log a page at a time, as its connection drains. */
+        @WithDefault("200")
+        int replayPageEvents();
+
+        /** Text per replay page (and one entry more): 16 pages of the largest messages, 256 KiB, not 200 × 16 KiB. */
+        @WithDefault("256K")
+        MemorySize replayPageSize();
+
+        /**
+         * Heap all replay pages may take at once; resuming streams past it wait their turn.
+         * Unset: a quarter of the maximum heap.
+         */
+        Optional<MemorySize> replayMemory();
+
+        /** A connection that takes nothing this long is dropped (its client resumes): what it was sent is freed. */
+        @WithDefault("PT60S")
+        Duration stallTimeout();
 
         /**
          * Streams this gateway holds at once; past it, 503 with Retry-After. Unset: sized to the

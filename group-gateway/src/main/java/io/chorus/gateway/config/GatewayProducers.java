@@ -7,6 +7,7 @@ import io.chorus.common.bus.BusKeys;
 import io.chorus.common.bus.BusPublisher.Heartbeat;
 import io.chorus.common.limits.LimitsSwitch;
 import io.chorus.common.limits.TypingThrottle;
+import io.chorus.common.message.MessageText;
 import io.chorus.gateway.bus.BusEvents;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
@@ -29,10 +30,14 @@ import io.chorus.gateway.stream.MembershipFeed;
 import io.chorus.gateway.stream.Memberships;
 import io.chorus.gateway.stream.Presence;
 import io.chorus.gateway.stream.Replay;
+import io.chorus.gateway.stream.ReplayPage;
+import io.chorus.gateway.stream.ReplayRoom;
+import io.chorus.gateway.stream.StreamBounds;
 import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.Streams;
 import io.chorus.gateway.stream.TypingFeed;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,8 +84,9 @@ public class GatewayProducers {
 
     @Produces
     @Singleton
-    MembershipFeed membershipFeed(Memberships memberships, Fanout fanout, MembershipProjection projection) {
-        return new MembershipFeed(memberships, fanout, projection);
+    MembershipFeed membershipFeed(Memberships memberships, Fanout fanout, MembershipProjection projection,
+                                  Presence presence) {
+        return new MembershipFeed(memberships, fanout, projection, presence);
     }
 
     @Produces
@@ -172,10 +178,29 @@ public class GatewayProducers {
     @Singleton
     StreamAdmission streamAdmission(GatewayConfig config, LimitsSwitch limits, MeterRegistry registry) {
         int capacity = config.stream().capacity().orElseGet(() -> derivedCapacity(config.stream().heapPerStream().asLongValue()));
-        StreamAdmission admission = new StreamAdmission(capacity, limits.perUserLimits() ? config.stream().perUser() : 0);
+        StreamAdmission admission = new StreamAdmission(capacity, limits.perUserLimits() ? config.stream().perUser() : 0,
+                replayPages(config.stream()));
         registry.gauge("chorus.stream.capacity", admission, StreamAdmission::capacity);
         registry.gauge("chorus.stream.open", admission, StreamAdmission::open);
+        registry.gauge("chorus.stream.replay.pages", admission.replayRoom(), ReplayRoom::taken);
+        registry.gauge("chorus.stream.replay.waiting", admission.replayRoom(), ReplayRoom::waiting);
         return admission;
+    }
+
+    /**
+     * The largest a replay page costs in heap: its text bound and one more entry of the largest
+     * text, each held as a Java string (up to two bytes a UTF-16 unit, four for a code point out
+     * of the BMP) and again as its encoded frame, with the entries' other fields.
+     */
+    static long replayPageCost(GatewayConfig.Stream stream) {
+        long largestEntry = 4L * MessageText.MAX_CHARACTERS + 1024;
+        long text = stream.replayPageSize().asLongValue() + largestEntry;
+        return 3 * text + stream.replayPageEvents() * 1024L;
+    }
+
+    static int replayPages(GatewayConfig.Stream stream) {
+        long memory = stream.replayMemory().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 4);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, memory / replayPageCost(stream)));
     }
 
     /** How long a resuming stream waits for others resuming from the same cursor to share its read. */
@@ -202,19 +227,24 @@ public class GatewayProducers {
     @Singleton
     Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
                     GatewayConfig config, StreamAdmission admission, Presence presence) {
-        GatheredReplays gathered = new GatheredReplays(groupLog::replay, REPLAY_GATHERING);
+        GatewayConfig.Stream stream = config.stream();
+        int pageEvents = stream.replayPageEvents();
+        int pageBytes = (int) Math.min(Integer.MAX_VALUE, stream.replayPageSize().asLongValue());
+        GatheredReplays gathered = new GatheredReplays(
+                (groups, after) -> groupLog.replayPage(groups, after, pageEvents, pageBytes), REPLAY_GATHERING);
         Replay replay = new Replay() {
             @Override
-            public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
-                return gathered.groupMessages(groups, after, max);
+            public Uni<ReplayPage> groupPage(List<String> groups, long after) {
+                return gathered.groupPage(groups, after);
             }
 
             @Override
-            public Uni<List<LiveEvent>> directMessages(String user, long after, int max) {
-                return dmLog.replay(user, after, max);
+            public Uni<ReplayPage> dmPage(String user, long after) {
+                return dmLog.replayPage(user, after, pageEvents, pageBytes);
             }
         };
-        return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay,
-                config.stream().bufferSize(), config.stream().maxReplay(), admission, presence);
+        StreamBounds bounds = new StreamBounds(stream.bufferSize(), stream.queueSize().asLongValue(), stream.maxReplay(),
+                stream.stallTimeout());
+        return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay, bounds, admission, presence);
     }
 }

@@ -12,11 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Groups and memberships. Blocking JDBC: called from virtual threads, never the event loop. */
 @ApplicationScoped
@@ -135,11 +133,12 @@ public class GroupRepository {
                 }
                 if (joined) {
                     try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO memberships (group_id, member, member_key) "
-                                    + "SELECT id, ?, ? FROM groups WHERE name_key = ? ON CONFLICT DO NOTHING")) {
+                            "INSERT INTO memberships (group_id, member, member_key, joined_position) "
+                                    + "SELECT id, ?, ?, ? FROM groups WHERE name_key = ? ON CONFLICT DO NOTHING")) {
                         insert.setString(1, member);
                         insert.setString(2, NameRule.key(member));
-                        insert.setString(3, NameRule.key(group));
+                        insert.setLong(3, position);
+                        insert.setString(4, NameRule.key(group));
                         insert.executeUpdate();
                     }
                 } else {
@@ -177,7 +176,7 @@ public class GroupRepository {
                     row.next();
                     applied = row.getLong(1);
                 }
-                Map<String, Set<String>> members = allMemberships(connection);
+                Map<String, Map<String, Long>> members = allMemberships(connection);
                 connection.commit();
                 return new MembershipRows(applied, members);
             } catch (SQLException | RuntimeException e) {
@@ -189,17 +188,18 @@ public class GroupRepository {
         }
     }
 
-    public record MembershipRows(long applied, Map<String, Set<String>> membersByGroup) {
+    /** @param membersByGroup group key → member key → the log position of their join (0 if not known) */
+    public record MembershipRows(long applied, Map<String, Map<String, Long>> membersByGroup) {
     }
 
-    /** Every group's member keys, by group key: the live streams' view of who may see what. */
-    private static Map<String, Set<String>> allMemberships(Connection connection) throws SQLException {
-        String sql = "SELECT g.name_key, m.member_key FROM memberships m JOIN groups g ON g.id = m.group_id";
+    /** Every group's member keys and join positions, by group key: the live streams' view of who may see what. */
+    private static Map<String, Map<String, Long>> allMemberships(Connection connection) throws SQLException {
+        String sql = "SELECT g.name_key, m.member_key, m.joined_position FROM memberships m JOIN groups g ON g.id = m.group_id";
         try (PreparedStatement query = connection.prepareStatement(sql);
              ResultSet rows = query.executeQuery()) {
-            Map<String, Set<String>> members = new HashMap<>();
+            Map<String, Map<String, Long>> members = new HashMap<>();
             while (rows.next()) {
-                members.computeIfAbsent(rows.getString(1), key -> new HashSet<>()).add(rows.getString(2));
+                members.computeIfAbsent(rows.getString(1), key -> new HashMap<>()).put(rows.getString(2), rows.getLong(3));
             }
             return members;
         }

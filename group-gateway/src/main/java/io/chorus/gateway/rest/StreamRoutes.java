@@ -279,6 +279,14 @@ public class StreamRoutes {
             }
         }
 
+        @Override
+        public void abandon() {
+            // HTTP/1.1: closes the connection, and with it what waits in its buffers.
+            if (!response.closed()) {
+                response.reset();
+            }
+        }
+
         /** The HTTP/1.1 encoder's place, if nothing between it and the socket would mind raw chunks. */
         private static ChannelHandlerContext pastTheEncoder(HttpConnection connection) {
             if (!(connection instanceof ConnectionBase base)) {

@@ -20,36 +20,39 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class GatheredReplays {
 
-    /** The read that is shared. */
+    /** The read that is shared: one page. */
     public interface Read {
-        Uni<List<LiveEvent>> read(List<String> groups, long after, int max);
+        Uni<ReplayPage> read(List<String> groups, long after);
     }
 
-    private record Key(List<String> groups, long after, int max) {
+    private record Key(List<String> groups, long after) {
     }
 
     private final Read read;
     private final Duration window;
-    private final ConcurrentHashMap<Key, Uni<List<LiveEvent>>> gathering = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Uni<ReplayPage>> gathering = new ConcurrentHashMap<>();
 
     public GatheredReplays(Read read, Duration window) {
         this.read = read;
         this.window = window;
     }
 
-    /** The replay; the caller registered its stream before asking, and subscribes at once. */
-    public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
-        return gathering.computeIfAbsent(new Key(List.copyOf(groups), after, max), this::gather);
+    /**
+     * A page of the replay; the caller registered its stream before asking, and subscribes at
+     * once. Streams that drain alike go on sharing: their next pages start after the same entry.
+     */
+    public Uni<ReplayPage> groupPage(List<String> groups, long after) {
+        return gathering.computeIfAbsent(new Key(List.copyOf(groups), after), this::gather);
     }
 
-    private Uni<List<LiveEvent>> gather(Key key) {
-        AtomicReference<Uni<List<LiveEvent>>> self = new AtomicReference<>();
-        Uni<List<LiveEvent>> shared = Uni.createFrom().voidItem()
+    private Uni<ReplayPage> gather(Key key) {
+        AtomicReference<Uni<ReplayPage>> self = new AtomicReference<>();
+        Uni<ReplayPage> shared = Uni.createFrom().voidItem()
                 .onItem().delayIt().by(window)
                 .onItem().transformToUni(ignored -> {
                     // From here on, a stream asking for this range starts a read of its own.
                     gathering.remove(key, self.get());
-                    return read.read(key.groups(), key.after(), key.max());
+                    return read.read(key.groups(), key.after());
                 })
                 .memoize().indefinitely();
         self.set(shared);

@@ -2,7 +2,6 @@ package io.chorus.gateway.stream;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
@@ -25,20 +24,34 @@ public class MembershipFeed implements Consumer<LiveEvent> {
         void record(LiveEvent entry);
     }
 
-    public record Snapshot(long applied, Map<String, Set<String>> membersByGroup) {
+    /** @param membersByGroup group key → member key → the position of their join (0 if not known) */
+    public record Snapshot(long applied, Map<String, Map<String, Long>> membersByGroup) {
     }
 
     /** Entries asked for per page while rebuilding. */
     public static final int PAGE = 1000;
 
+    /** Told of each live join right after its {@code member-joined} went to the streams (presence). */
+    public interface Joins {
+        Joins NONE = (groupKey, memberKey) -> { };
+
+        void joined(String groupKey, String memberKey);
+    }
+
     private final Memberships memberships;
     private final Fanout fanout;
     private final Projection projection;
+    private final Joins joins;
 
     public MembershipFeed(Memberships memberships, Fanout fanout, Projection projection) {
+        this(memberships, fanout, projection, Joins.NONE);
+    }
+
+    public MembershipFeed(Memberships memberships, Fanout fanout, Projection projection, Joins joins) {
         this.memberships = memberships;
         this.fanout = fanout;
         this.projection = projection;
+        this.joins = joins;
     }
 
     /** Every entry of the group log, in position order. */
@@ -47,6 +60,7 @@ public class MembershipFeed implements Consumer<LiveEvent> {
         if (event.isJoin()) {
             apply(event);
             fanout.deliver(event);
+            joins.joined(event.groupKey(), event.senderKey());
         } else if (event.isLeave()) {
             // The leaver's own streams may still show their leave; nothing after it.
             fanout.deliver(event);
@@ -91,7 +105,7 @@ public class MembershipFeed implements Consumer<LiveEvent> {
 
     private void apply(LiveEvent entry) {
         if (entry.isJoin()) {
-            memberships.add(entry.groupKey(), entry.senderKey());
+            memberships.add(entry.groupKey(), entry.senderKey(), entry.position());
         } else {
             memberships.remove(entry.groupKey(), entry.senderKey());
         }

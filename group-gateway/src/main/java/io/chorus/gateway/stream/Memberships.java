@@ -10,43 +10,58 @@ import java.util.concurrent.ConcurrentHashMap;
  * Who belongs to which group, in memory, for the fan-out: checking the database for every
  * message and subscriber would put JDBC on the hot path. Rebuilt at start from the membership
  * projection and the group log, then changed only by {@link MembershipFeed}, in log order.
- * Keys are lower-case names.
+ * Keys are lower-case names. Each membership keeps the log position of its join, so a replay
+ * read a page at a time shows a member nothing of a group from before they (last) joined it,
+ * whichever page that join falls in.
  */
 public class Memberships {
 
-    private final Map<String, Set<String>> membersByGroup = new ConcurrentHashMap<>();
+    /** Group key → member key → the position of the member's join (0 where it is not known). */
+    private final Map<String, Map<String, Long>> membersByGroup = new ConcurrentHashMap<>();
 
-    public void load(Map<String, Set<String>> snapshot) {
-        snapshot.forEach((group, members) -> membersByGroup.computeIfAbsent(group, key -> ConcurrentHashMap.newKeySet())
-                .addAll(members));
+    public void load(Map<String, Map<String, Long>> snapshot) {
+        snapshot.forEach((group, members) -> membersByGroup.computeIfAbsent(group, key -> new ConcurrentHashMap<>())
+                .putAll(members));
     }
 
-    public void replaceAll(Map<String, Set<String>> snapshot) {
+    public void replaceAll(Map<String, Map<String, Long>> snapshot) {
         membersByGroup.clear();
         load(snapshot);
     }
 
+    /** A member whose join position is not known (tests, and rows older than the position column). */
     public void add(String groupKey, String memberKey) {
-        membersByGroup.computeIfAbsent(groupKey, key -> ConcurrentHashMap.newKeySet()).add(memberKey);
+        add(groupKey, memberKey, 0);
+    }
+
+    public void add(String groupKey, String memberKey, long joinPosition) {
+        membersByGroup.computeIfAbsent(groupKey, key -> new ConcurrentHashMap<>()).put(memberKey, joinPosition);
     }
 
     public void remove(String groupKey, String memberKey) {
-        Set<String> members = membersByGroup.get(groupKey);
+        Map<String, Long> members = membersByGroup.get(groupKey);
         if (members != null) {
             members.remove(memberKey);
         }
     }
 
     public boolean isMember(String groupKey, String memberKey) {
-        Set<String> members = membersByGroup.get(groupKey);
-        return members != null && members.contains(memberKey);
+        Map<String, Long> members = membersByGroup.get(groupKey);
+        return members != null && members.containsKey(memberKey);
+    }
+
+    /** The position of the member's current membership's join; -1 when not a member, 0 when not known. */
+    public long joinedAt(String groupKey, String memberKey) {
+        Map<String, Long> members = membersByGroup.get(groupKey);
+        Long position = members == null ? null : members.get(memberKey);
+        return position == null ? -1 : position;
     }
 
     /** The groups the member belongs to; a scan, made when an everything-stream resumes. */
     public List<String> groupsOf(String memberKey) {
         List<String> groups = new ArrayList<>();
         membersByGroup.forEach((group, members) -> {
-            if (members.contains(memberKey)) {
+            if (members.containsKey(memberKey)) {
                 groups.add(group);
             }
         });
@@ -54,7 +69,7 @@ public class Memberships {
     }
 
     public Set<String> membersOf(String groupKey) {
-        Set<String> members = membersByGroup.get(groupKey);
-        return members == null ? Set.of() : members;
+        Map<String, Long> members = membersByGroup.get(groupKey);
+        return members == null ? Set.of() : members.keySet();
     }
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot hold, with 503 and Retry-After, rather than run out of memory), and at most
  * {@code perUser} for one user (429), so one account cannot take the capacity of all. These are
  * counts of what is open, not rates: each stream gives its place back when it ends, however it
- * ends, and a user with none open takes no memory here.
+ * ends, and a user with none open takes no memory here. What the admitted streams may hold is
+ * bounded too: each its queue ({@link StreamBounds}), and all of them together the replay pages
+ * of its {@link ReplayRoom}, where resuming streams wait their turn.
  */
 public final class StreamAdmission {
 
@@ -23,14 +25,28 @@ public final class StreamAdmission {
     private final int perUser;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> openByUser = new ConcurrentHashMap<>();
+    private final ReplayRoom replayRoom;
 
-    /** @param perUser 0 for no per-user cap (CHORUS_LIMITS=off) */
+    /** With room for 64 replay pages at once (tests). */
     public StreamAdmission(int capacity, int perUser) {
+        this(capacity, perUser, 64);
+    }
+
+    /**
+     * @param perUser     0 for no per-user cap (CHORUS_LIMITS=off)
+     * @param replayPages replay pages held at once by all the streams
+     */
+    public StreamAdmission(int capacity, int perUser, int replayPages) {
         if (capacity < 1 || perUser < 0) {
             throw new IllegalArgumentException("stream capacity must be at least 1 and the per-user cap not negative");
         }
         this.capacity = capacity;
         this.perUser = perUser;
+        this.replayRoom = new ReplayRoom(replayPages);
+    }
+
+    public ReplayRoom replayRoom() {
+        return replayRoom;
     }
 
     public Place admit(String userKey) {

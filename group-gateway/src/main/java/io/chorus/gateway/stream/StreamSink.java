@@ -37,4 +37,12 @@ public interface StreamSink {
 
     /** Ends the response cleanly (the last chunk); the client may resume from its last id. */
     void end();
+
+    /**
+     * Drops a connection that stopped taking what is written: ending it cleanly would queue one
+     * more chunk behind what it never read, and keep all of it in memory.
+     */
+    default void abandon() {
+        end();
+    }
 }

@@ -1,19 +1,16 @@
 package io.chorus.gateway.stream;
 
 import io.chorus.common.naming.NameRule;
-import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens live streams. A stream registers with the fan-out first, so nothing delivered from then
- * on is missed; then, if the client resumes, it replays from the logs what came after its cursor;
- * then it writes the live events that waited meanwhile, skipping any the replay already covered
- * (ids only grow, so "not past the cursor" means "already sent"). Nothing here blocks: the replay
- * is an asynchronous read, and the rest is memory.
+ * on is missed; then, if the client resumes, it replays from the logs what came after its cursor,
+ * a page at a time as its connection drains ({@link PagedReplay}); then it writes the live events
+ * that waited meanwhile, skipping any the replay already covered (ids only grow, so "not past the
+ * cursor" means "already sent"). Nothing here blocks: the replay is asynchronous reads, and the
+ * rest is memory.
  */
 public class Streams {
 
@@ -22,8 +19,7 @@ public class Streams {
     private final LogFollower groupLog;
     private final LogFollower dmLog;
     private final Replay replay;
-    private final int bufferSize;
-    private final int maxReplay;
+    private final StreamBounds bounds;
     private final StreamAdmission admission;
     private final Holders holders;
 
@@ -45,12 +41,12 @@ public class Streams {
     }
 
     public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
-                   int bufferSize, int maxReplay, StreamAdmission admission) {
-        this(fanout, memberships, groupLog, dmLog, replay, bufferSize, maxReplay, admission, Holders.NONE);
+                   StreamBounds bounds, StreamAdmission admission) {
+        this(fanout, memberships, groupLog, dmLog, replay, bounds, admission, Holders.NONE);
     }
 
     public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
-                   int bufferSize, int maxReplay, StreamAdmission admission, Holders holders) {
+                   StreamBounds bounds, StreamAdmission admission, Holders holders) {
         this.admission = admission;
         this.holders = holders;
         this.fanout = fanout;
@@ -58,8 +54,7 @@ public class Streams {
         this.groupLog = groupLog;
         this.dmLog = dmLog;
         this.replay = replay;
-        this.bufferSize = bufferSize;
-        this.maxReplay = maxReplay;
+        this.bounds = bounds;
     }
 
     /**
@@ -71,13 +66,12 @@ public class Streams {
     public Subscriber group(String user, String group, boolean self, String lastEventId, StreamSink sink,
                             LoopWriter loop, Runnable onEnd) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseGroupStream(lastEventId);
-        return admitted(user, NameRule.key(group), self, sink, loop, onEnd, subscriber -> {
+        List<String> groups = List.of(group);
+        return admitted(user, NameRule.key(group), self, sink, loop, onEnd, groups, null, (subscriber, paged) -> {
             long live = groupLog.lastWhile(() -> fanout.register(subscriber));
             StreamCursor cursor = resumeFrom != null ? resumeFrom : new StreamCursor(Math.max(live, 0), 0);
             sink.open(resumeFrom != null || live >= 0 ? SseFrames.cursor(cursor.groupStreamId()) : null);
-            Uni<List<LiveEvent>> missed = resumeFrom == null ? null
-                    : replay.groupMessages(List.of(group), cursor.group(), maxReplay);
-            begin(subscriber, loop, cursor, missed);
+            begin(subscriber, loop, cursor, resumeFrom != null ? paged : null);
         });
     }
 
@@ -85,37 +79,32 @@ public class Streams {
     public Subscriber everything(String user, List<String> groups, boolean self, String lastEventId, StreamSink sink,
                                  LoopWriter loop, Runnable onEnd) {
         StreamCursor resumeFrom = lastEventId == null ? null : StreamCursor.parseUserStream(lastEventId);
-        return admitted(user, null, self, sink, loop, onEnd, subscriber -> {
+        return admitted(user, null, self, sink, loop, onEnd, groups, user, (subscriber, paged) -> {
             long[] liveDm = new long[1];
             long liveGroup = groupLog.lastWhile(() -> liveDm[0] = dmLog.lastWhile(() -> fanout.register(subscriber)));
             StreamCursor cursor = resumeFrom != null ? resumeFrom
                     : new StreamCursor(Math.max(liveGroup, 0), Math.max(liveDm[0], 0));
             sink.open(resumeFrom != null || (liveGroup >= 0 && liveDm[0] >= 0)
                     ? SseFrames.cursor(cursor.userStreamId()) : null);
-            Uni<List<LiveEvent>> missed = resumeFrom == null ? null
-                    : replay.groupMessages(groups, cursor.group(), maxReplay)
-                            .flatMap(groupMessages -> replay.directMessages(user, cursor.dm(), maxReplay)
-                                    .map(directMessages -> {
-                                        List<LiveEvent> all = new ArrayList<>(groupMessages);
-                                        all.addAll(directMessages);
-                                        return all;
-                                    }));
-            begin(subscriber, loop, cursor, missed);
+            begin(subscriber, loop, cursor, resumeFrom != null ? paged : null);
         });
     }
 
     private interface Opening {
-        void open(Subscriber subscriber);
+        void open(Subscriber subscriber, PagedReplay paged);
     }
 
     /**
      * Takes the user's place first (or refuses, 429/503); however the stream then ends or fails
-     * to open, the place is given back and the stream leaves the fan-out.
+     * to open, the place is given back, the stream leaves the fan-out, and its replay's room is
+     * given back.
      */
     private Subscriber admitted(String user, String groupKey, boolean self, StreamSink sink, LoopWriter loop,
-                                Runnable onEnd, Opening opening) {
+                                Runnable onEnd, List<String> replayGroups, String replayDms, Opening opening) {
         StreamAdmission.Place place = admission.admit(NameRule.key(user));
-        Subscriber subscriber = new Subscriber(NameRule.key(user), groupKey, self, memberships, bufferSize, sink, loop);
+        Subscriber subscriber = new Subscriber(NameRule.key(user), groupKey, self, memberships, bounds, sink, loop);
+        PagedReplay paged = new PagedReplay(subscriber, loop, replay, admission.replayRoom(), bounds.maxReplay(),
+                replayGroups, replayDms);
         holders.opened(user);
         AtomicBoolean held = new AtomicBoolean(true);
         Runnable letGo = () -> {
@@ -126,11 +115,12 @@ public class Streams {
         subscriber.onEnd(() -> {
             fanout.unregister(subscriber);
             place.release();
+            paged.ended();
             letGo.run();
             onEnd.run();
         });
         try {
-            opening.open(subscriber);
+            opening.open(subscriber, paged);
         } catch (RuntimeException e) {
             fanout.unregister(subscriber);
             place.release();
@@ -140,35 +130,12 @@ public class Streams {
         return subscriber;
     }
 
-    /** Starts the stream on its loop once what it missed (if it resumes) has been read. */
-    private void begin(Subscriber subscriber, LoopWriter loop, StreamCursor cursor, Uni<List<LiveEvent>> missed) {
-        if (missed == null) {
-            loop.execute(() -> subscriber.start(cursor, List.of(), false));
-            return;
+    /** Starts the stream on its loop: live at once, or after its replay. */
+    private static void begin(Subscriber subscriber, LoopWriter loop, StreamCursor cursor, PagedReplay paged) {
+        if (paged == null) {
+            loop.execute(() -> subscriber.start(cursor));
+        } else {
+            paged.start(cursor);
         }
-        missed.subscribe().with(
-                replayed -> loop.execute(() -> subscriber.start(cursor, sinceJoined(subscriber.userKey(), replayed),
-                        replayed.size() >= maxReplay)),
-                failure -> loop.execute(subscriber::failed));
-    }
-
-    /**
-     * Replay reads the caller's groups as they are now; of a group they joined within the
-     * replayed range, only what comes from their (latest) join on belongs to them.
-     */
-    static List<LiveEvent> sinceJoined(String userKey, List<LiveEvent> replayed) {
-        Map<String, Long> joinedAt = new HashMap<>();
-        for (LiveEvent event : replayed) {
-            if (event.isJoin() && userKey.equals(event.senderKey())) {
-                joinedAt.put(event.groupKey(), event.position());
-            }
-        }
-        if (joinedAt.isEmpty()) {
-            return replayed;
-        }
-        return replayed.stream()
-                .filter(event -> event.log() != LiveEvent.Log.GROUP
-                        || event.position() >= joinedAt.getOrDefault(event.groupKey(), 0L))
-                .toList();
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
  * fan-out thread and written on the connection's event loop by its {@link LoopWriter}. A stream
  * whose client reads too slowly (the connection's buffer full and {@code bufferSize} events
  * waiting) is cut off: its response ends, and the client resumes from its last event id instead
- * of the gateway holding memory for it or slowing the others.
+ * of the gateway holding memory for it or slowing the others. Its queue is bounded in events
+ * and in bytes ({@link StreamBounds}); a connection that takes nothing for the stall timeout is
+ * dropped, so what it was sent and never read is freed. A resuming stream replays what it missed
+ * a page at a time (see {@link Streams}): live events wait in the queue meanwhile.
  */
 public final class Subscriber {
 
@@ -21,7 +24,7 @@ public final class Subscriber {
     private final String groupKey;
     private final boolean self;
     private final Memberships memberships;
-    private final int bufferSize;
+    private final StreamBounds bounds;
     private final StreamSink sink;
     private final LoopWriter loop;
     private volatile Runnable onEnd = () -> { };
@@ -29,11 +32,16 @@ public final class Subscriber {
     // Guarded by this: touched by the fan-out thread and the loop. Holds log events
     // (EncodedEvent), ephemeral frames (Buffer) and HEARTBEAT, in the order they came.
     private ArrayDeque<Object> waiting;
+    private long waitingBytes;
     private boolean markedForWriting;
     private boolean cutOff;
     private boolean completing;
     private boolean ended;
     private boolean drainAwaited;
+    /** While pages of the replay are being written: live events wait. */
+    private boolean replaying;
+    /** When the connection last stopped taking what is written (0 while it takes it). */
+    private long stalledSince;
 
     // The loop's alone. Null until the stream started (replay done): live events wait till then.
     private StreamCursor cursor;
@@ -42,13 +50,13 @@ public final class Subscriber {
      * @param groupKey the group of a group stream, or null for the caller's everything-stream
      * @param self     whether the caller's own events are echoed back
      */
-    public Subscriber(String userKey, String groupKey, boolean self, Memberships memberships, int bufferSize,
+    public Subscriber(String userKey, String groupKey, boolean self, Memberships memberships, StreamBounds bounds,
                       StreamSink sink, LoopWriter loop) {
         this.userKey = userKey;
         this.groupKey = groupKey;
         this.self = self;
         this.memberships = memberships;
-        this.bufferSize = bufferSize;
+        this.bounds = bounds;
         this.sink = sink;
         this.loop = loop;
     }
@@ -107,9 +115,20 @@ public final class Subscriber {
         }
     }
 
-    /** A comment line: keeps proxies from closing an idle stream, and cuts off a client that stopped reading. */
+    /**
+     * A comment line: keeps proxies from closing an idle stream, and cuts off a client that
+     * stopped reading: one whose connection has taken nothing for the stall timeout is dropped.
+     */
     public void heartbeat() {
-        enqueue(HEARTBEAT);
+        boolean stalled;
+        synchronized (this) {
+            stalled = stalledSince != 0 && System.nanoTime() - stalledSince > bounds.stallTimeout().toNanos() && !ended;
+        }
+        if (stalled) {
+            loop.execute(this::abandon);
+        } else {
+            enqueue(HEARTBEAT);
+        }
     }
 
     /** Ends the stream after what is already queued (the caller left the group, the token expired, shutdown). */
@@ -132,23 +151,81 @@ public final class Subscriber {
         end(false);
     }
 
-    /** On the loop: writes what the replay brought, then goes live from the cursor on. */
-    void start(StreamCursor from, List<LiveEvent> replayed, boolean endAfterReplay) {
+    /** On the loop: goes live from the cursor on (no replay). */
+    void start(StreamCursor from) {
         cursor = from;
+        writePending();
+    }
+
+    /** On the loop: the stream stands at the cursor and replays before it goes live. */
+    void startReplay(StreamCursor from) {
+        synchronized (this) {
+            replaying = true;
+        }
+        cursor = from;
+    }
+
+    /**
+     * On the loop: writes a page of the replay, leaving out what this stream does not show
+     * (filters, and a group's entries from before the member's current join) and what the cursor
+     * has passed. Returns the events written.
+     */
+    int writeReplayed(List<LiveEvent> page) {
         Batch batch = new Batch();
-        for (LiveEvent event : replayed) {
-            if (wants(event) && cursor.advance(event)) {
+        int written = 0;
+        for (LiveEvent event : page) {
+            if (wants(event) && sinceJoined(event) && cursor.advance(event)) {
                 addAtCursor(batch, EncodedEvent.of(event));
+                written++;
             }
         }
         if (!isEnded()) {
             batch.writeTo(sink);
         }
-        if (endAfterReplay) {
-            // Too far behind for one go: this much, then the client resumes for the rest.
-            finish();
-        } else {
-            writePending();
+        return written;
+    }
+
+    private boolean sinceJoined(LiveEvent event) {
+        return event.log() != LiveEvent.Log.GROUP || event.position() >= memberships.joinedAt(event.groupKey(), userKey);
+    }
+
+    /** On the loop: whether the connection has taken what was written (else wait with {@link #whenDrained}). */
+    boolean drained() {
+        return !sink.writeQueueFull();
+    }
+
+    /** On the loop: runs {@code then} on the loop once the connection has room; the stall clock runs meanwhile. */
+    void whenDrained(Runnable then) {
+        synchronized (this) {
+            if (stalledSince == 0) {
+                stalledSince = System.nanoTime();
+            }
+        }
+        sink.onDrain(() -> {
+            synchronized (this) {
+                stalledSince = 0;
+            }
+            loop.execute(then);
+        });
+    }
+
+    /** On the loop: the replay is written; what waited meanwhile follows. */
+    void goLive() {
+        synchronized (this) {
+            replaying = false;
+        }
+        writePending();
+    }
+
+    /** On the loop: this many replayed on one connection; the client resumes for the rest. */
+    void endReplay() {
+        finish();
+    }
+
+    /** On the loop: a connection that took nothing for the stall timeout; dropped, not ended. */
+    private void abandon() {
+        if (end(false)) {
+            sink.abandon();
         }
     }
 
@@ -163,7 +240,7 @@ public final class Subscriber {
         boolean finish;
         synchronized (this) {
             markedForWriting = false;
-            if (ended || cursor == null) {
+            if (ended || cursor == null || replaying) {
                 return;
             }
             if (cutOff) {
@@ -179,12 +256,16 @@ public final class Subscriber {
             } else if (sink.writeQueueFull()) {
                 if (!drainAwaited) {
                     drainAwaited = true;
-                    sink.onDrain(this::drained);
+                    if (stalledSince == 0) {
+                        stalledSince = System.nanoTime();
+                    }
+                    sink.onDrain(this::drainedLive);
                 }
                 return;
             } else {
                 batch = waiting == null ? null : waiting.toArray();
                 waiting = null;
+                waitingBytes = 0;
                 finish = completing;
             }
         }
@@ -209,10 +290,11 @@ public final class Subscriber {
         }
     }
 
-    private void drained() {
+    private void drainedLive() {
         boolean mark;
         synchronized (this) {
             drainAwaited = false;
+            stalledSince = 0;
             mark = markLocked();
         }
         if (mark) {
@@ -228,18 +310,32 @@ public final class Subscriber {
             }
             if (waiting == null) {
                 waiting = new ArrayDeque<>(4);
+                waitingBytes = 0;
             }
-            if (waiting.size() >= bufferSize) {
+            long size = sizeOf(item);
+            if (waiting.size() >= bounds.queueEvents() || waitingBytes + size > bounds.queueBytes()) {
                 cutOff = true;
                 waiting = null;
             } else {
                 waiting.add(item);
+                waitingBytes += size;
             }
             mark = markLocked();
         }
         if (mark) {
             loop.markForWriting(this);
         }
+    }
+
+    /** What a queued item will write: the measure of the queue's byte bound. */
+    private static long sizeOf(Object item) {
+        if (item == HEARTBEAT) {
+            return SseFrames.HEARTBEAT.length();
+        }
+        if (item instanceof Buffer frame) {
+            return frame.length();
+        }
+        return ((EncodedEvent) item).body().length();
     }
 
     private boolean markLocked() {
@@ -250,7 +346,7 @@ public final class Subscriber {
         return true;
     }
 
-    private synchronized boolean isEnded() {
+    synchronized boolean isEnded() {
         return ended;
     }
 
@@ -259,11 +355,11 @@ public final class Subscriber {
         end(true);
     }
 
-    /** The one way a stream ends: once, whoever gets here first. */
-    private void end(boolean endResponse) {
+    /** The one way a stream ends: once, whoever gets here first (true for that one). */
+    private boolean end(boolean endResponse) {
         synchronized (this) {
             if (ended) {
-                return;
+                return false;
             }
             ended = true;
             waiting = null;
@@ -272,6 +368,7 @@ public final class Subscriber {
             sink.end();
         }
         onEnd.run();
+        return true;
     }
 
     /** The event's frame as this stream shows it; the cursor has just moved past it. */

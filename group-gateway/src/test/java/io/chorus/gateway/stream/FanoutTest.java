@@ -17,10 +17,10 @@ class FanoutTest {
 
     private RecordingSink subscribe(String user, String group, boolean self, int buffer) {
         RecordingSink sink = new RecordingSink();
-        Subscriber subscriber = new Subscriber(user, group, self, memberships, buffer, sink, loop);
+        Subscriber subscriber = new Subscriber(user, group, self, memberships, StreamBounds.ofEvents(buffer), sink, loop);
         subscriber.onEnd(() -> fanout.unregister(subscriber));
         fanout.register(subscriber);
-        subscriber.start(new StreamCursor(0, 0), List.of(), false);
+        subscriber.start(new StreamCursor(0, 0));
         return sink;
     }
 
@@ -108,6 +108,28 @@ class FanoutTest {
     }
 
     @Test
+    void cutsOffASubscriberWhoseQueueOutgrowsItsBytesBeforeItsEvents() {
+        memberships.add("g", "slow");
+        RecordingSink slow = new RecordingSink();
+        Subscriber subscriber = new Subscriber("slow", "g", false, memberships,
+                new StreamBounds(1024, 64 * 1024, 10_000, java.time.Duration.ofSeconds(60)), slow, loop);
+        subscriber.onEnd(() -> fanout.unregister(subscriber));
+        fanout.register(subscriber);
+        subscriber.start(new StreamCursor(0, 0));
+        slow.full = true;
+        String large = "{\"text\":\"" + "€".repeat(4096) + "\"}";
+        for (int i = 1; i <= 4; i++) {
+            fanout.deliver(new LiveEvent(LiveEvent.Log.GROUP, "group-message", i, "g", "alice", null, large));
+        }
+        assertFalse(slow.ended, "four 12 KiB events fit in 64 KiB");
+        for (int i = 5; i <= 20; i++) {
+            fanout.deliver(new LiveEvent(LiveEvent.Log.GROUP, "group-message", i, "g", "alice", null, large));
+        }
+        assertTrue(slow.ended, "twenty events of the largest text do not fit in 64 KiB, far below 1024 events");
+        assertEquals(0, fanout.subscriberCount());
+    }
+
+    @Test
     void cutsOffSubscriberThatFallsBehindAndNotTheOthers() {
         memberships.add("g", "slow");
         memberships.add("g", "fast");
@@ -148,7 +170,7 @@ class FanoutTest {
     @Test
     void aClosedConnectionLeavesTheFanout() {
         RecordingSink sink = new RecordingSink();
-        Subscriber subscriber = new Subscriber("a", null, false, memberships, 4, sink, loop);
+        Subscriber subscriber = new Subscriber("a", null, false, memberships, StreamBounds.ofEvents(4), sink, loop);
         subscriber.onEnd(() -> fanout.unregister(subscriber));
         fanout.register(subscriber);
         subscriber.closed();

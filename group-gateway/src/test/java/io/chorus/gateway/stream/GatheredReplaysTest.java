@@ -12,36 +12,36 @@ import org.junit.jupiter.api.Test;
 class GatheredReplaysTest {
 
     private final AtomicInteger reads = new AtomicInteger();
-    private final GatheredReplays replays = new GatheredReplays((groups, after, max) -> {
+    private final GatheredReplays replays = new GatheredReplays((groups, after) -> {
         reads.incrementAndGet();
-        return Uni.createFrom().item(List.of(new LiveEvent(LiveEvent.Log.GROUP, "group-message", after + 1,
-                groups.getFirst(), "alice", null, "{}")));
+        return Uni.createFrom().item(ReplayPage.of(List.of(new LiveEvent(LiveEvent.Log.GROUP, "group-message", after + 1,
+                groups.getFirst(), "alice", null, "{}")), 100, 1 << 20));
     }, Duration.ofMillis(200));
 
     @Test
     void streamsResumingFromOneCursorTogetherShareOneRead() {
-        Uni<List<LiveEvent>> first = replays.groupMessages(List.of("garden"), 41, 100);
+        Uni<ReplayPage> first = replays.groupPage(List.of("garden"), 41);
         first.subscribe().with(ignored -> { });
-        Uni<List<LiveEvent>> second = replays.groupMessages(List.of("garden"), 41, 100);
+        Uni<ReplayPage> second = replays.groupPage(List.of("garden"), 41);
         assertSame(first, second, "asked while the first read had not started: the same read");
-        assertEquals(42, second.await().atMost(Duration.ofSeconds(5)).getFirst().position());
+        assertEquals(42, second.await().atMost(Duration.ofSeconds(5)).last());
         assertEquals(1, reads.get());
     }
 
     @Test
     void anotherCursorOrGroupIsAReadOfItsOwn() {
-        replays.groupMessages(List.of("garden"), 41, 100).await().atMost(Duration.ofSeconds(5));
-        replays.groupMessages(List.of("garden"), 40, 100).await().atMost(Duration.ofSeconds(5));
-        replays.groupMessages(List.of("kitchen"), 41, 100).await().atMost(Duration.ofSeconds(5));
+        replays.groupPage(List.of("garden"), 41).await().atMost(Duration.ofSeconds(5));
+        replays.groupPage(List.of("garden"), 40).await().atMost(Duration.ofSeconds(5));
+        replays.groupPage(List.of("kitchen"), 41).await().atMost(Duration.ofSeconds(5));
         assertEquals(3, reads.get());
     }
 
     @Test
     void aStreamAskingOnceTheReadStartedGetsAFreshRead() {
         // It may have registered after the first read began: sharing that read could miss what came between.
-        replays.groupMessages(List.of("garden"), 41, 100).await().atMost(Duration.ofSeconds(5));
+        replays.groupPage(List.of("garden"), 41).await().atMost(Duration.ofSeconds(5));
         assertEquals(0, replays.gathering(), "a started read leaves the gathering");
-        replays.groupMessages(List.of("garden"), 41, 100).await().atMost(Duration.ofSeconds(5));
+        replays.groupPage(List.of("garden"), 41).await().atMost(Duration.ofSeconds(5));
         assertEquals(2, reads.get());
     }
 }

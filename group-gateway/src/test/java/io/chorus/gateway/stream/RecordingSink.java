@@ -16,6 +16,7 @@ final class RecordingSink implements StreamSink {
     boolean opened;
     boolean ended;
     boolean full;
+    boolean abandoned;
     private Runnable onDrain;
 
     @Override
@@ -47,6 +48,11 @@ final class RecordingSink implements StreamSink {
     @Override
     public void end() {
         ended = true;
+    }
+
+    @Override
+    public void abandon() {
+        abandoned = true;
     }
 
     /** The client reads again. */

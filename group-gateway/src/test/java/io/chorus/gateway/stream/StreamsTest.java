@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chorus.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,20 +42,28 @@ class StreamsTest {
     }, fanout::deliver);
     /** Completed by each test when it wants the replay to "arrive" from history-service. */
     private final CompletableFuture<Void> replayArrives = new CompletableFuture<>();
+    /** Entries per replay page. */
+    private static final int PAGE = 10;
+    /** The pages read, by the position each started after. */
+    private final List<Long> pagesRead = new ArrayList<>();
     private final Replay replay = new Replay() {
         @Override
-        public Uni<List<LiveEvent>> groupMessages(List<String> groups, long after, int max) {
-            return Uni.createFrom().completionStage(replayArrives).map(ignored -> groupLogContent.stream()
-                    .filter(e -> e.position() > after && groups.stream().anyMatch(g -> g.equalsIgnoreCase(e.groupKey())))
-                    .limit(max).toList());
+        public Uni<ReplayPage> groupPage(List<String> groups, long after) {
+            return Uni.createFrom().completionStage(replayArrives).map(ignored -> {
+                pagesRead.add(after);
+                return ReplayPage.of(groupLogContent.stream()
+                        .filter(e -> e.position() > after && groups.stream().anyMatch(g -> g.equalsIgnoreCase(e.groupKey())))
+                        .limit(PAGE).toList(), PAGE, 1 << 20);
+            });
         }
 
         @Override
-        public Uni<List<LiveEvent>> directMessages(String user, long after, int max) {
-            return Uni.createFrom().item(List.of());
+        public Uni<ReplayPage> dmPage(String user, long after) {
+            return Uni.createFrom().item(ReplayPage.LAST_EMPTY);
         }
     };
-    private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100,
+    private static final StreamBounds BOUNDS = new StreamBounds(16, 1 << 20, 100, Duration.ofSeconds(60));
+    private final Streams streams = new Streams(fanout, memberships, groupLog, dmLog, replay, BOUNDS,
             new StreamAdmission(1000, 20));
     private final LoopWriter loop = new LoopWriter(Runnable::run);
     private int ended;
@@ -75,7 +84,7 @@ class StreamsTest {
     @Test
     void aStreamTakesAPlaceAndGivesItBackWhenItEnds() {
         StreamAdmission admission = new StreamAdmission(1000, 2);
-        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100, admission);
+        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, BOUNDS, admission);
         memberships.add("garden", "bob");
         replayArrives.complete(null);
         RecordingSink firstSink = new RecordingSink();
@@ -101,7 +110,7 @@ class StreamsTest {
     @Test
     void refusesStreamsBeyondTheGatewaysCapacityWith503() {
         StreamAdmission admission = new StreamAdmission(2, 0);
-        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, 16, 100, admission);
+        Streams capped = new Streams(fanout, memberships, groupLog, dmLog, replay, BOUNDS, admission);
         memberships.add("garden", "bob");
         memberships.add("garden", "ann");
         replayArrives.complete(null);
@@ -186,5 +195,71 @@ class StreamsTest {
         assertEquals("100", bob.eventIds().getLast());
         assertTrue(bob.ended);
         assertEquals(0, fanout.subscriberCount());
+    }
+
+    @Test
+    void readsTheNextReplayPageOnlyOnceTheConnectionTookTheLast() {
+        memberships.add("garden", "bob");
+        for (int i = 0; i < 35; i++) {
+            post("alice");
+        }
+        groupLog.catchUp();
+        replayArrives.complete(null);
+        RecordingSink bob = new RecordingSink();
+        bob.full = true;
+        streams.group("bob", "garden", false, "0", bob, loop, () -> ended++);
+        assertEquals(List.of(0L), pagesRead, "one page, then a wait for the client to read it");
+        assertEquals(PAGE, bob.eventIds().size());
+        groupLog.offer(post("alice"));
+        assertEquals(PAGE, bob.eventIds().size(), "live events wait behind the replay");
+        bob.drain();
+        assertEquals(List.of(0L, 10L, 20L, 30L), pagesRead, "drained: the rest, page by page");
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 36; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertEquals(expected, bob.eventIds(), "every entry once, in order, then live");
+    }
+
+    @Test
+    void leavesOutWhatAGroupSaidBeforeTheMembersJoinWhateverPageTheJoinIsOn() {
+        for (int i = 0; i < 25; i++) {
+            post("alice");
+        }
+        memberships.add("garden", "bob", 26);
+        for (int i = 0; i < 5; i++) {
+            post("alice");
+        }
+        groupLog.catchUp();
+        replayArrives.complete(null);
+        RecordingSink bob = group(streams, "bob", "garden", "0");
+        assertEquals(List.of("26", "27", "28", "29", "30"), bob.eventIds());
+    }
+
+    @Test
+    void aConnectionThatTakesNothingIsDroppedAndGivesItsReplayRoomBack() {
+        StreamAdmission admission = new StreamAdmission(1000, 20, 1);
+        StreamBounds stallAtOnce = new StreamBounds(16, 1 << 20, 100, Duration.ofNanos(1));
+        Streams roomForOne = new Streams(fanout, memberships, groupLog, dmLog, replay, stallAtOnce, admission);
+        memberships.add("garden", "bob");
+        memberships.add("garden", "ann");
+        for (int i = 0; i < 30; i++) {
+            post("alice");
+        }
+        groupLog.catchUp();
+        replayArrives.complete(null);
+        RecordingSink stalled = new RecordingSink();
+        stalled.full = true;
+        Subscriber bob = roomForOne.group("bob", "garden", false, "0", stalled, loop, () -> ended++);
+        RecordingSink waiting = new RecordingSink();
+        roomForOne.group("ann", "garden", false, "0", waiting, loop, () -> ended++);
+        assertEquals(1, admission.replayRoom().taken());
+        assertEquals(1, admission.replayRoom().waiting(), "ann waits for room while bob's page is unread");
+        assertEquals(List.of(), waiting.eventIds());
+        bob.heartbeat();
+        assertTrue(stalled.abandoned, "a stalled connection is dropped, not ended behind what it never read");
+        assertEquals(30, waiting.eventIds().size(), "ann got the room and her whole replay");
+        assertEquals(0, admission.replayRoom().taken());
+        assertEquals(1, fanout.subscriberCount(), "bob left the fan-out");
     }
 }

@@ -76,12 +76,13 @@ public class MessageRepository {
 
     /**
      * Entries after a position, oldest first: of every group when {@code groups} is null; only
-     * joins and leaves when {@code membershipOnly} (gateways rebuild their membership from them).
+     * joins and leaves when {@code membershipOnly} (gateways rebuild their membership from them);
+     * at most {@code bytes} of text and one entry more when {@code bytes} is positive.
      */
-    public List<GroupLogEntry> after(long position, List<String> groups, boolean membershipOnly, int limit) {
+    public List<GroupLogEntry> after(long position, List<String> groups, boolean membershipOnly, int limit, int bytes) {
         LogFilter filter = groups == null ? LogFilter.ALL
                 : LogFilter.where("group_key = ANY (?)", (Object) groups.stream().map(NameRule::key).toArray(String[]::new));
-        return store.after(position, membershipOnly ? filter.and(MEMBERSHIP) : filter, limit);
+        return store.after(position, membershipOnly ? filter.and(MEMBERSHIP) : filter, limit, bytes);
     }
 
     /** The position of the newest committed entry (0 for an empty log). */

@@ -31,14 +31,16 @@ public class LogResource {
 
     /**
      * Entries after {@code after}, oldest first: of the named groups (any number of {@code group}),
-     * or of every group with {@code all=true}; only joins and leaves with {@code membership=true}.
+     * or of every group with {@code all=true}; only joins and leaves with {@code membership=true};
+     * with {@code bytes}, no more text than that and one entry (a resuming stream's page).
      */
     @GET
     public LogEntries<GroupLogEntry> after(@QueryParam("after") String after, @QueryParam("group") List<String> groups,
                                            @QueryParam("all") boolean all, @QueryParam("membership") boolean membership,
-                                           @QueryParam("limit") String limit) {
-        LogQuery query = LogQuery.parse(after, limit, all, !groups.isEmpty(), "group");
-        return new LogEntries<>(messages.after(query.after(), query.all() ? null : groups, membership, query.limit()));
+                                           @QueryParam("limit") String limit, @QueryParam("bytes") String bytes) {
+        LogQuery query = LogQuery.parse(after, limit, bytes, all, !groups.isEmpty(), "group");
+        return new LogEntries<>(messages.after(query.after(), query.all() ? null : groups, membership, query.limit(),
+                query.bytes()));
     }
 
     @GET
