@@ -131,4 +131,42 @@ class TypingAndPresenceIT extends AgainstCluster {
             }
         }
     }
+
+    @Test
+    void aMemberOnlineWhenTheyJoinIsAnnouncedRightAfterTheirJoinOnEveryReplica() throws Exception {
+        Api first = new Api(cluster, "group-gateway");
+        Api second = new Api(cluster, "group-gateway-2");
+        String annName = Api.unique("ann");
+        String benName = Api.unique("ben");
+        String ann = first.signUp(annName);
+        String ben = first.signUp(benName);
+        String group = Api.unique("joined");
+        String lobby = Api.unique("lobby");
+        first.createGroup(ann, group);
+        first.createGroup(ann, lobby);
+        first.join(ben, lobby);
+        try (SseClient benAll = first.everything(ben, "");
+             SseClient annGroup = first.groupStream(ann, group, "");
+             SseClient annAll = second.everything(ann, "")) {
+            await("the other replica knows ben is online").atMost(WAIT)
+                    .until(() -> onlineIn(second, ann, lobby).contains(benName));
+            first.join(ben, group);
+            for (SseClient stream : List.of(annGroup, annAll)) {
+                assertEquals("member-joined", nextOf(stream, "member-joined").event());
+                JsonPath online = JsonPath.from(stream.nextEphemeral("presence", Duration.ofSeconds(2)).data());
+                assertEquals(benName, online.getString("user"), "ben is announced online in the group he joined");
+                assertTrue(online.getBoolean("online"));
+            }
+        }
+    }
+
+    /** The next event of the type, skipping others. */
+    private static SseClient.Event nextOf(SseClient stream, String type) throws InterruptedException {
+        while (true) {
+            SseClient.Event event = stream.next(WAIT);
+            if (event.event().equals(type)) {
+                return event;
+            }
+        }
+    }
 }

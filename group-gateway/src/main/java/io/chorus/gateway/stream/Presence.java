@@ -20,7 +20,7 @@ import java.util.function.Function;
  * live replica's, and announces each change ({@code presence} events) to the members of the
  * user's groups. Plain Java: the store is the database, the clock a parameter.
  */
-public class Presence implements Streams.Holders {
+public class Presence implements Streams.Holders, MembershipFeed.Joins {
 
     /** How long a user without streams stays online. */
     public static final Duration GRACE = Duration.ofSeconds(10);
@@ -94,6 +94,25 @@ public class Presence implements Streams.Holders {
             }
             return holder;
         });
+    }
+
+    /**
+     * A member joined (on the group follower's thread, right after their {@code member-joined}
+     * went to this replica's streams): if they are online, the group's streams hear it now. The
+     * sync ticks announce only changes of online, and a member online before the join is none.
+     */
+    @Override
+    public void joined(String groupKey, String memberKey) {
+        Holder here = local.get(memberKey);
+        String name = here != null ? here.name : everywhere.get(memberKey);
+        if (name == null || memberships.membersOf(groupKey).size() > maxGroupSize) {
+            return;
+        }
+        Ephemeral event = Ephemeral.inGroup(groupKey, memberKey, TYPE, json.apply(new Shown(name, true)));
+        fanout.deliverToGroupStreams(event);
+        for (String member : memberships.membersOf(groupKey)) {
+            fanout.deliverToUserStreams(member, event);
+        }
     }
 
     /** The names of the group's members who are online, as of the last sync and this replica's streams. */

@@ -55,9 +55,9 @@ class PresenceTest {
 
     private RecordingSink stream(String user) {
         RecordingSink sink = new RecordingSink();
-        Subscriber subscriber = new Subscriber(user, null, false, memberships, 64, sink, loop);
+        Subscriber subscriber = new Subscriber(user, null, false, memberships, StreamBounds.ofEvents(64), sink, loop);
         fanout.register(subscriber);
-        subscriber.start(new StreamCursor(0, 0), List.of(), false);
+        subscriber.start(new StreamCursor(0, 0));
         return sink;
     }
 
@@ -123,5 +123,31 @@ class PresenceTest {
         elsewhere.remove("dave");
         presence.sync();
         assertTrue(member0.text().contains("Shown[user=Dave, online=false]"), "the other replica's heartbeat went stale");
+    }
+
+    @Test
+    void aMemberOnlineWhenTheyJoinIsAnnouncedRightAfterTheirJoin() {
+        memberships.add("garden", "ann");
+        RecordingSink ann = stream("ann");
+        Presence presence = presence(100);
+        presence.sync();
+        elsewhere.put("ben", "Ben");
+        presence.sync();
+        assertEquals(0, presenceEvents(ann), "ben shares no group with ann yet");
+        MembershipFeed feed = new MembershipFeed(memberships, fanout, new MembershipFeed.Projection() {
+            @Override
+            public MembershipFeed.Snapshot snapshot() {
+                return new MembershipFeed.Snapshot(0, Map.of());
+            }
+
+            @Override
+            public void record(LiveEvent entry) {
+            }
+        }, presence);
+        feed.accept(new LiveEvent(LiveEvent.Log.GROUP, "member-joined", 7, "garden", "ben", null, "{}"));
+        assertEquals(List.of("member-joined", "presence"), ann.eventTypes(), ann.text());
+        assertTrue(ann.text().contains("Shown[user=Ben, online=true]"), ann.text());
+        feed.accept(new LiveEvent(LiveEvent.Log.GROUP, "member-joined", 8, "garden", "cleo", null, "{}"));
+        assertEquals(1, presenceEvents(ann), "cleo, offline, is not announced");
     }
 }
