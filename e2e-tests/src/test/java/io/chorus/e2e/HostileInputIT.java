@@ -229,6 +229,16 @@ class HostileInputIT {
         "%2e%2e%2f", "<script>alert(1)</script>", "${jndi:ldap://x/a}", "null", "true", "-1", "1e308", "\uff19", "\u0130",
         "\u00df", "\u01c5", "\ud83d\ude00".repeat(2048), "a/b", "a?b", "a#b", "a%b", "a b", "\\", "\"", "'", "`",
     };
+    /**
+     * Message texts at the length limit in several scripts (2, 3 and 4 bytes in UTF-8; an emoji is
+     * two escapes in JSON), mixed, one character past it, and control characters: only for "text"
+     * fields, since in a URL they would pass the 64 KiB request line.
+     */
+    private static final String[] TEXTS = {
+        "\u00e9".repeat(4096), "\u20ac".repeat(4096), "\u5b57".repeat(4096), "\ud83d\ude00".repeat(4096),
+        "\u00e9\u20ac\u5b57\ud83d\ude00".repeat(1024), "\u20ac".repeat(4097), "\ud83d\ude00".repeat(4097),
+        "\u0001".repeat(4096), "a\u007fb", "tab\tlf\ncr\r",
+    };
     private static final String[] JSON_VALUES = {"1", "-0", "1e999", "true", "false", "null", "[]", "{}", "[\"a\"]",
         "{\"text\":\"x\"}", "\"\\ud800\"", "\"\\udfff\\ud800\"", "\"\\u0000\"", "\"a\\u0000b\"", "123456789012345678901234567890"};
     private static final String[] CURSORS = {"abc", "-1", "0", "1.5", "1e3", "99999999999999999999", "0x1F", "", " 1", "1;2",
@@ -361,7 +371,8 @@ class HostileInputIT {
             if (random.nextInt(8) == 0) {
                 continue;
             }
-            members.add("\"" + field + "\":\"" + escape(pickString()) + "\"");
+            String value = field.equals("text") && random.nextInt(3) == 0 ? pick(TEXTS) : pickString();
+            members.add("\"" + field + "\":\"" + escape(value) + "\"");
         }
         return "{" + String.join(",", members) + "}";
     }

@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC's limits against the running services, at their production defaults: posts per user,
- * failed logins per name and address, streams per user, and streams that end with their token.
- * Each test fails without its limit (it asserts the refusal and that nothing was stored).
+ * failed logins per name and address, streams per user, and streams that end with their token;
+ * texts at the length limit in every script, and refusals that stay with the request that caused
+ * them. Each test fails without its limit (it asserts the refusal and that nothing was stored);
+ * the attacks are followed by the {@link HealthProbe}. (Registrations per address are the one
+ * limit raised here, for every suite: see ChorusCluster; user-service's RegistrationLimitTest.)
  */
 class LimitsIT extends AgainstCluster {
 
@@ -133,6 +136,137 @@ class LimitsIT extends AgainstCluster {
             assertFalse(lasting.isEnded(), "a stream with a valid token stays open");
             assertEquals(401, openStream(shortLived).statusCode(), "reconnecting needs a fresh token");
         }
+    }
+
+    /**
+     * Sixteen members post the longest text (euro signs as UTF-8, emoji as escaped surrogate
+     * pairs, the largest body a valid post can be) at the same moment as another member posts
+     * "hi" sixteen times: the gateway batches them towards history-service, and still every post
+     * is 201 and stored; none is refused for what the others sent.
+     */
+    @Test
+    void longPostsAtTheSameMomentAsShortOnesAreAllStoredAndNoneIsRefused() throws Exception {
+        Api.Duo duo = api.groupWithAliceAndBob("crowd");
+        List<String> posters = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String token = api.signUp(Api.unique("long" + i));
+            api.join(token, duo.group());
+            posters.add(token);
+        }
+        List<String> expected = new ArrayList<>();
+        List<java.util.concurrent.Callable<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            boolean emoji = i % 2 == 1;
+            expected.add((emoji ? "\ud83d\ude00" : "\u20ac").repeat(4096));
+            String body = "{\"text\":\"" + (emoji ? "\\ud83d\\ude00" : "\u20ac").repeat(4096) + "\"}";
+            String token = posters.get(i);
+            posts.add(() -> postJson(token, "/api/groups/" + duo.group() + "/messages", body));
+            expected.add("hi");
+            posts.add(() -> postJson(duo.bob(), "/api/groups/" + duo.group() + "/messages", "{\"text\":\"hi\"}"));
+        }
+        List<Integer> statuses = atTheSameMoment(posts);
+        assertEquals(java.util.Collections.nCopies(32, 201), statuses);
+        List<String> stored = new ArrayList<>(given().auth().oauth2(duo.alice()).queryParam("limit", 100)
+                .get(api.gateway() + "/api/groups/" + duo.group() + "/messages").then().statusCode(200)
+                .extract().jsonPath().getList("messages.text", String.class));
+        stored.sort(null);
+        expected.sort(null);
+        assertEquals(expected, stored, "history holds every post, whole");
+        HealthProbe.assertServesOthers(cluster, api);
+    }
+
+    /** 4,096 characters of any script, posted and edited, in groups and DMs; 4,097 and a control character refused. */
+    @Test
+    void textsAtTheLimitInEveryScriptAreAcceptedAndBadOnesRefusedSayingWhy() throws Exception {
+        Api.Duo duo = api.groupWithAliceAndBob("scripts");
+        List<String> longest = java.util.stream.Stream.of("\u00e9", "\u20ac", "\u5b57", "\ud83d\ude00", "\u00e9\u20ac\u5b57\ud83d\ude00")
+                .map(c -> c.repeat(4096 / c.codePointCount(0, c.length()))).toList();
+        String groupMessages = "/api/groups/" + duo.group() + "/messages";
+        String dms = "/api/dms/" + duo.bobName() + "/messages";
+        for (String base : List.of(api.gateway() + groupMessages, api.dms() + dms)) {
+            List<Long> ids = new ArrayList<>();
+            for (String text : longest) {
+                Response stored = send("POST", duo.alice(), base, "{\"text\":\"" + text + "\"}");
+                assertEquals(201, stored.statusCode(), stored.asString());
+                assertEquals(text, stored.jsonPath().getString("text"));
+                ids.add(stored.jsonPath().getLong("id"));
+            }
+            String edited = base + "/" + ids.getFirst();
+            for (String text : longest) {
+                Response edit = send("PATCH", duo.alice(), edited, "{\"text\":\"" + text + "\"}");
+                assertEquals(200, edit.statusCode(), edit.asString());
+                assertEquals(text, edit.jsonPath().getString("text"));
+            }
+            for (String target : List.of(base, edited)) {
+                String method = target.equals(base) ? "POST" : "PATCH";
+                Response tooLong = send(method, duo.alice(), target, "{\"text\":\"" + "\u20ac".repeat(4097) + "\"}");
+                assertEquals(400, tooLong.statusCode(), tooLong.asString());
+                assertTrue(tooLong.jsonPath().getString("detail").contains("1 to 4096 characters"), tooLong.asString());
+                Response control = send(method, duo.alice(), target, "{\"text\":\"" + "\\u0001".repeat(4096) + "\"}");
+                assertEquals(400, control.statusCode(), control.asString());
+                assertTrue(control.jsonPath().getString("detail").contains("control characters"), control.asString());
+                assertEquals("application/problem+json", control.contentType());
+            }
+            List<String> history = given().auth().oauth2(duo.alice()).queryParam("limit", 100)
+                    .get(base).then().statusCode(200).extract().jsonPath().getList("messages.text", String.class);
+            List<String> expected = new ArrayList<>(longest);
+            expected.set(0, longest.getLast());
+            assertEquals(expected, history, "the accepted texts whole, the last edit kept, nothing of the refused");
+        }
+        HealthProbe.assertServesOthers(cluster, api);
+    }
+
+    /**
+     * Sixty wrong passwords for one name at the same moment: each reserves its attempt before its
+     * password is checked, so no more than five are checked (401) and the rest are refused (429).
+     */
+    @Test
+    void sixtyConcurrentWrongPasswordsGetAtMostFiveChecked() throws Exception {
+        String name = Api.unique("stormed");
+        api.signUp(name);
+        List<java.util.concurrent.Callable<Integer>> guesses = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String password = "wrong-password-" + i;
+            guesses.add(() -> login(name, password).statusCode());
+        }
+        List<Integer> statuses = atTheSameMoment(guesses);
+        long checked = statuses.stream().filter(status -> status == 401).count();
+        assertEquals(60, checked + statuses.stream().filter(status -> status == 429).count(), statuses.toString());
+        assertTrue(checked >= 1 && checked <= 5, "at most five checked: " + statuses);
+        assertEquals(429, login(name, "password-of-" + name).statusCode(), "the right password waits out the window too");
+        String other = Api.unique("bystander");
+        api.signUp(other);
+        login(other, "password-of-" + other).then().statusCode(200);
+        HealthProbe.assertServesOthers(cluster, api);
+    }
+
+    private static Response send(String method, String token, String url, String json) {
+        return given().auth().oauth2(token).contentType("application/json; charset=UTF-8")
+                .body(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).request(method, url);
+    }
+
+    private static int postJson(String token, String path, String json) {
+        return send("POST", token, api.gateway() + path, json).statusCode();
+    }
+
+    /** Runs the calls on a thread each, released together, and returns their answers in order. */
+    private static List<Integer> atTheSameMoment(List<java.util.concurrent.Callable<Integer>> calls) throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newFixedThreadPool(calls.size())) {
+            for (java.util.concurrent.Callable<Integer> call : calls) {
+                answers.add(clients.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> answer : answers) {
+            statuses.add(answer.get());
+        }
+        return statuses;
     }
 
     private static io.restassured.response.Response login(String name, String password) {

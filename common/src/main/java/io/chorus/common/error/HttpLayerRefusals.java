@@ -1,6 +1,8 @@
 package io.chorus.common.error;
 
+import io.chorus.common.limits.BodyLimits;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -10,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Request bodies are at most 64 KiB (SPEC), however they are sent: with a declared length or
@@ -18,28 +21,46 @@ import jakarta.enterprise.event.Observes;
  * handler turns that and any other refusal the HTTP layer makes on its own into the problem
  * document every other refusal has. The rest of an oversized body is read and thrown away, so
  * the client gets its answer instead of a reset connection. 64 KiB holds the longest valid
- * message (4,096 characters of up to 4 bytes, JSON-escaped) with room.
+ * message (4,096 characters, JSON-escaped: {@link BodyLimits#LONGEST_TEXT_JSON}) with room.
+ *
+ * <p>Paths under /internal/ may take more: as much as the service's own
+ * {@code quarkus.http.limits.max-body-size} allows (Quarkus has one per server). Only
+ * history-service raises it, for the gateway's batches of posts ({@link BodyLimits#INTERNAL});
+ * every public path keeps 64 KiB whatever it says.
  */
 @ApplicationScoped
 public class HttpLayerRefusals {
 
-    public static final long MAX_BODY_BYTES = 64 * 1024;
+    public static final long MAX_BODY_BYTES = BodyLimits.PUBLIC;
     /** Quarkus's own size check runs at order -2; this must come first. */
     private static final int ORDER = -3;
+    private static final String INTERNAL_PATHS = "/internal/";
 
     void install(@Observes Router router) {
+        long internal = Math.max(MAX_BODY_BYTES, ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue).orElse(MAX_BODY_BYTES));
         // Any method: a declared length over the limit, or a form, is refused before anything is read.
-        router.route().order(ORDER - 1).handler(HttpLayerRefusals::screen);
+        router.route().order(ORDER - 1).handler(context -> screen(context, limit(context, internal)));
         // Only where a body belongs: on a GET (a live stream above all) the handler would turn the
         // client going away into a routing failure.
-        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        BodyHandler publicBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        BodyHandler internalBodies = BodyHandler.create(false).setBodyLimit(internal);
         router.route().order(ORDER).method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-                .method(HttpMethod.DELETE).handler(context -> readBody(bodies, context))
+                .method(HttpMethod.DELETE).handler(context -> readBody(limit(context, internal) > MAX_BODY_BYTES
+                        ? internalBodies : publicBodies, context))
                 .handler(HttpLayerRefusals::emptyBodyIsABody);
-        router.route().order(ORDER - 1).failureHandler(HttpLayerRefusals::asProblem);
+        router.route().order(ORDER - 1).failureHandler(context -> asProblem(context, limit(context, internal)));
     }
 
-    static void screen(RoutingContext context) {
+    /** The body limit of the request's path: the public one, or the internal one under /internal/. */
+    private static long limit(RoutingContext context, long internal) {
+        // The normalised path, as routing sees it: "/internal/../api/..." is a public path.
+        String path = context.normalizedPath();
+        return path != null && path.startsWith(INTERNAL_PATHS) ? internal : MAX_BODY_BYTES;
+    }
+
+    static void screen(RoutingContext context, long limit) {
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && (type.regionMatches(true, 0, "multipart/", 0, 10)
                 || type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33))) {
@@ -62,14 +83,14 @@ public class HttpLayerRefusals {
         } catch (NumberFormatException e) {
             declared = -1;
         }
-        if (declared <= MAX_BODY_BYTES) {
+        if (declared <= limit) {
             context.next();
             return;
         }
         // Read and drop what the client sends anyway: it gets this answer, not a reset connection.
         context.request().handler(ignored -> { });
         respond(context, 413, "Content too large",
-                "the body has " + declared + " bytes; at most " + MAX_BODY_BYTES + " are accepted");
+                "the body has " + declared + " bytes; at most " + limit + " are accepted");
     }
 
     private static boolean carriesBody(HttpMethod method) {
@@ -106,7 +127,7 @@ public class HttpLayerRefusals {
         context.next();
     }
 
-    static void asProblem(RoutingContext context) {
+    static void asProblem(RoutingContext context, long limit) {
         int status = context.statusCode();
         // 4xx refusals of the HTTP layer (too large, an undecodable form) come as a status, with or
         // without a cause; anything else (a closed connection, a bug) is Quarkus's to report.
@@ -118,7 +139,7 @@ public class HttpLayerRefusals {
             context.request().handler(ignored -> { });
         }
         if (status == 413) {
-            respond(context, 413, "Content too large", "the body is larger than " + MAX_BODY_BYTES
+            respond(context, 413, "Content too large", "the body is larger than " + limit
                     + " bytes, the most accepted");
         } else {
             respond(context, status, HttpResponseStatus.valueOf(status).reasonPhrase(),

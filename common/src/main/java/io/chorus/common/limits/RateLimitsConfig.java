@@ -12,6 +12,8 @@ public interface RateLimitsConfig {
 
     Logins logins();
 
+    Registrations registrations();
+
     /** Keys (users, name and address pairs) tracked at once per limit; the least recently used go first. */
     @WithDefault("100000")
     long maxKeys();
@@ -37,6 +39,16 @@ public interface RateLimitsConfig {
         int failures();
 
         @WithDefault("PT5M")
+        Duration window();
+    }
+
+    /** Accounts registered from one client address: this many per window, then 429. */
+    interface Registrations {
+
+        @WithDefault("10")
+        int perAddress();
+
+        @WithDefault("PT1H")
         Duration window();
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,7 +20,11 @@ import org.jboss.logging.Logger;
  * Then the committed batch is handed on in position order (to publish it on the bus). The
  * gateway batches its posts to history-service the same way: one internal call per batch.
  * Nothing waits to fill a batch: a lone append goes at once, a batch forms only while the writer
- * is busy with the one before.
+ * is busy with the one before. A batch is bounded in count and, where its appends have a size
+ * (the gateway's batches travel as one request body, which the receiver caps), in bytes: an
+ * append that would take the batch past its bytes waits for the next one, so one caller's long
+ * message never makes a batch too large for the others in it. An append larger than the cap on
+ * its own still goes, alone.
  *
  * @param <A> an append, already validated
  * @param <R> its result (the stored entry, or the earlier one a repeated clientId names)
@@ -38,16 +43,29 @@ public final class GroupCommit<A, R> implements AutoCloseable {
     private final Batch<A, R> batch;
     private final Consumer<List<R>> committed;
     private final int maxBatch;
+    private final long maxBatchBytes;
+    private final ToLongFunction<A> bytesOf;
     private final BlockingQueue<Pending<A, R>> pending;
     private final Thread writer;
     private volatile boolean closed;
 
     /** @param committed told of each committed batch's results, in position order, after the commit */
     public GroupCommit(String name, Batch<A, R> batch, Consumer<List<R>> committed, int maxBatch, int maxPending) {
+        this(name, batch, committed, maxBatch, Long.MAX_VALUE, append -> 0, maxPending);
+    }
+
+    /**
+     * @param maxBatchBytes most bytes in one batch, as {@code bytesOf} counts them
+     * @param bytesOf an append's size (an upper bound of its share of the batch's request body)
+     */
+    public GroupCommit(String name, Batch<A, R> batch, Consumer<List<R>> committed, int maxBatch, long maxBatchBytes,
+                       ToLongFunction<A> bytesOf, int maxPending) {
         this.name = name;
         this.batch = batch;
         this.committed = committed;
         this.maxBatch = maxBatch;
+        this.maxBatchBytes = maxBatchBytes;
+        this.bytesOf = bytesOf;
         this.pending = new ArrayBlockingQueue<>(maxPending);
         this.writer = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
     }
@@ -81,12 +99,33 @@ public final class GroupCommit<A, R> implements AutoCloseable {
                 }
                 continue;
             }
-            taken.add(first);
-            pending.drainTo(taken, maxBatch - 1);
+            take(first, taken);
             commit(taken);
             taken.clear();
         }
         failRemaining();
+    }
+
+    /**
+     * The first append and what waits behind it, in order, while the batch has room in count and
+     * bytes. Only this (the writer) thread takes from the queue, so a peeked append is still the
+     * head when it is polled.
+     */
+    private void take(Pending<A, R> first, List<Pending<A, R>> taken) {
+        taken.add(first);
+        long bytes = bytesOf.applyAsLong(first.append());
+        while (taken.size() < maxBatch) {
+            Pending<A, R> next = pending.peek();
+            if (next == null) {
+                return;
+            }
+            long size = bytesOf.applyAsLong(next.append());
+            if (size > maxBatchBytes - bytes) {
+                return;
+            }
+            bytes += size;
+            taken.add(pending.poll());
+        }
     }
 
     private void commit(List<Pending<A, R>> taken) {

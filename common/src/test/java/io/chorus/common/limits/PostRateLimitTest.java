@@ -33,6 +33,11 @@ class PostRateLimitTest {
         }
 
         @Override
+        public Registrations registrations() {
+            throw new UnsupportedOperationException("not used by posts");
+        }
+
+        @Override
         public long maxKeys() {
             return 1000;
         }

@@ -88,6 +88,35 @@ class GroupCommitTest {
         }
     }
 
+    @Test
+    void aBatchNeverHoldsMoreBytesThanItsCapAndWhatWouldNotFitGoesInTheNext() throws Exception {
+        CountDownLatch firstCommitStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstCommit = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        // An append's size is its value; a batch holds at most 10 of it (and at most 100 appends).
+        try (GroupCommit<Integer, Integer> log = new GroupCommit<>("test", appends -> {
+            batches.add(appends);
+            firstCommitStarted.countDown();
+            await(releaseFirstCommit);
+            return appends;
+        }, results -> { }, 100, 10, Integer::longValue, 1000)) {
+            CompletableFuture<Integer> first = log.append(1);
+            assertTrue(firstCommitStarted.await(5, TimeUnit.SECONDS));
+            List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+            for (int size : new int[] {4, 4, 4, 1, 1, 15, 2}) {
+                waiting.add(log.append(size));
+            }
+            releaseFirstCommit.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            for (CompletableFuture<Integer> append : waiting) {
+                append.get(5, TimeUnit.SECONDS);
+            }
+            // In order, never reordered to fill a gap: the third 4 waits, and a lone append larger
+            // than the cap still goes, alone.
+            assertEquals(List.of(List.of(1), List.of(4, 4), List.of(4, 1, 1), List.of(15), List.of(2)), batches);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -39,6 +39,32 @@ class MessageTextTest {
     }
 
     @Test
+    void acceptsTheLongestTextInEveryScriptAndCountsCodePoints() {
+        for (String character : new String[] {"x", "\u00e9", "\u20ac", "\u5b57", "\ud83d\ude00"}) {
+            String longest = character.repeat(MessageText.MAX_CHARACTERS);
+            assertEquals(longest, MessageText.require(longest));
+            ProblemException tooLong = assertThrows(ProblemException.class, () -> MessageText.require(longest + character));
+            assertEquals("text must be 1 to 4096 characters (Unicode code points) after trimming (it has 4097)",
+                    tooLong.getMessage());
+        }
+        String mixed = "\u00e9\u20ac\u5b57\ud83d\ude00".repeat(MessageText.MAX_CHARACTERS / 4);
+        assertEquals(mixed, MessageText.require(mixed));
+    }
+
+    @Test
+    void refusesControlCharactersButTabLineFeedAndCarriageReturnNamingTheFirst() {
+        assertEquals("a\tb\r\nc", MessageText.require("a\tb\r\nc"));
+        assertEquals("text must not contain control characters other than tab, line feed and carriage return"
+                + " (U+0001 at position 1)", MessageText.problem("\u0001".repeat(4096)));
+        // Positions count characters: the emoji before it is one.
+        assertEquals("text must not contain control characters other than tab, line feed and carriage return"
+                + " (U+001B at position 3)", MessageText.problem("\ud83d\ude00a\u001b[31m"));
+        for (String bad : new String[] {"\u007f", "x\u0085", "\u000b", "a\u0000b", "\u009f"}) {
+            assertEquals(400, assertThrows(ProblemException.class, () -> MessageText.require(bad)).status(), bad);
+        }
+    }
+
+    @Test
     void clientIdsAreShortVisibleAscii() {
         assertEquals("abc-123", ClientId.requireValidOrNull("abc-123"));
         assertEquals(null, ClientId.requireValidOrNull(null));

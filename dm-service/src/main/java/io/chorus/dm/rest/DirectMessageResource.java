@@ -5,6 +5,7 @@ import io.chorus.common.limits.PostRateLimit;
 import io.chorus.common.log.Appended;
 import io.chorus.common.log.LogFilter;
 import io.chorus.common.log.SearchQuery;
+import io.chorus.common.message.ChatText;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.DirectMessage;
 import io.chorus.common.naming.NameRule;
@@ -15,6 +16,7 @@ import io.chorus.dm.service.DirectMessages;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -59,7 +61,7 @@ public class DirectMessageResource {
     @POST
     @Path("/{peer}/messages")
     public Response send(@PathParam("peer") String peer,
-                         @NotNull(message = "a JSON body {\"text\"} is required") SendRequest request,
+                         @Valid @NotNull(message = "a JSON body {\"text\"} is required") SendRequest request,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         postRateLimit.acquire(caller.getName());
         Appended<DirectMessage> sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
@@ -70,7 +72,7 @@ public class DirectMessageResource {
     @PATCH
     @Path("/{peer}/messages/{id}")
     public DirectMessage edit(@PathParam("peer") String peer, @PathParam("id") String id,
-                              @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+                              @Valid @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
         long messageId = Cursor.messageId(id);
         if (!NameRule.isValid(peer)) {
             throw noConversation(peer);
@@ -137,11 +139,11 @@ public class DirectMessageResource {
     }
 
     @RegisterForReflection
-    public record SendRequest(String text, String clientId) {
+    public record SendRequest(@ChatText String text, String clientId) {
     }
 
     @RegisterForReflection
-    public record EditRequest(String text) {
+    public record EditRequest(@ChatText String text) {
     }
 
     @RegisterForReflection

@@ -128,6 +128,36 @@ class DirectMessageResourceTest {
         assertEquals(List.of(), texts(alice, bob));
     }
 
+    /** 4,096 characters in every script, sent as they are and as JSON escapes; 4,097 and a control character refused. */
+    @Test
+    void acceptsTheLongestTextInEveryScriptAndSaysWhatIsWrongWithABadOne() {
+        String alice = user("alice");
+        String bob = user("bob");
+        List<String> longest = java.util.stream.Stream.of("\u00e9", "\u20ac", "\u5b57", "\ud83d\ude00", "\u00e9\u20ac\u5b57\ud83d\ude00")
+                .map(c -> c.repeat(4096 / c.codePointCount(0, c.length()))).toList();
+        for (String text : longest) {
+            send(alice, bob, text);
+        }
+        post(alice, bob, "{\"text\":\"" + "\\ud83d\\ude00".repeat(4096) + "\"}").then().statusCode(201);
+        post(alice, bob, "{\"text\":\"" + "\u20ac".repeat(4097) + "\"}").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("text: must be 1 to 4096 characters (Unicode code points) after trimming (it has 4097)"));
+        post(alice, bob, "{\"text\":\"" + "\\u0001".repeat(4096) + "\"}").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", equalTo("text: must not contain control characters"
+                        + " other than tab, line feed and carriage return (U+0001 at position 1)"));
+        List<String> stored = new java.util.ArrayList<>(longest);
+        stored.add("\ud83d\ude00".repeat(4096));
+        assertEquals(stored, texts(bob, alice), "the accepted ones, whole; nothing of the refused ones");
+
+        long id = send(alice, bob, "to edit").getLong("id");
+        for (String text : longest) {
+            edit(alice, bob, id, text).statusCode(200).body("text", equalTo(text));
+        }
+        edit(alice, bob, id, "a\\u0007b").statusCode(400).body("detail", org.hamcrest.Matchers.containsString("U+0007 at position 2"));
+        edit(alice, bob, id, "\u5b57".repeat(4097)).statusCode(400).body("detail", org.hamcrest.Matchers.containsString("4096"));
+        assertEquals(longest.getLast(), texts(bob, alice).getLast(), "a refused edit changed nothing");
+    }
+
     @Test
     void refusesADirectMessageToYourself() {
         String alice = user("Alice");

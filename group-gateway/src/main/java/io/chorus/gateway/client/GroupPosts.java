@@ -1,6 +1,7 @@
 package io.chorus.gateway.client;
 
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.BodyLimits;
 import io.chorus.common.log.GroupCommit;
 import io.chorus.common.message.GroupMessage;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.function.Function;
  * internal request, and history-service one group commit, instead of one request and one token
  * verification each. A lone post goes at once: nothing waits for a batch to fill. A post's
  * answer is its own (201, 200 for a repeated clientId, or the problem that refused it), and comes
- * only after history-service committed it.
+ * only after history-service committed it. A batch holds at most {@link BodyLimits#INTERNAL_BATCH}
+ * bytes of posts (history-service accepts that and more on its internal paths): sixteen posts of
+ * the longest text fill one, and a post that would not fit waits for the next, so what one caller
+ * posts never makes the batch, and with it the others' posts, too large.
  */
 public final class GroupPosts implements AutoCloseable {
 
@@ -39,7 +43,8 @@ public final class GroupPosts implements AutoCloseable {
     /** @param send one internal call for a batch: one result per post, in order */
     public GroupPosts(Function<List<Post>, List<HistoryClient.PostResult>> send, int maxBatch, int maxPending) {
         this.batches = new GroupCommit<>("history-service posts", posts -> answered(posts, send.apply(posts)),
-                ignored -> { }, maxBatch, maxPending);
+                ignored -> { }, maxBatch, BodyLimits.INTERNAL_BATCH, post -> BodyLimits.postBytesAtMost(post.text()),
+                maxPending);
     }
 
     /** The batch call through the REST client: history-service's 4xx and outages become problems (503). */

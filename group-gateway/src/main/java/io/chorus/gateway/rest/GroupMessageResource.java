@@ -1,6 +1,7 @@
 package io.chorus.gateway.rest;
 
 import io.chorus.common.limits.PostRateLimit;
+import io.chorus.common.message.ChatText;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.GroupMessage;
@@ -12,6 +13,7 @@ import io.chorus.gateway.group.Groups;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -54,9 +56,9 @@ public class GroupMessageResource {
 
     @POST
     public Response post(@PathParam("group") String group,
-                         @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
+                         @Valid @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
         String target = groups.requireMember(group, caller.getName());
-        GroupPosts.Post post = new GroupPosts.Post(target, caller.getName(), MessageText.require(request.text()),
+        GroupPosts.Post post = new GroupPosts.Post(target, caller.getName(), MessageText.trimmed(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
         postRateLimit.acquire(caller.getName());
         GroupPosts.Stored stored = posts.post(post);
@@ -67,10 +69,10 @@ public class GroupMessageResource {
     @PATCH
     @Path("/{id}")
     public GroupMessage edit(@PathParam("group") String group, @PathParam("id") String id,
-                             @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+                             @Valid @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
         String target = groups.requireMember(group, caller.getName());
         long messageId = Cursor.messageId(id);
-        HistoryClient.EditRequest edit = new HistoryClient.EditRequest(MessageText.require(request.text()));
+        HistoryClient.EditRequest edit = new HistoryClient.EditRequest(MessageText.trimmed(request.text()));
         return Upstream.call("history-service", () -> history.edit(target, messageId, edit, bearer()));
     }
 
@@ -102,10 +104,10 @@ public class GroupMessageResource {
     }
 
     @RegisterForReflection
-    public record PostRequest(String text, String clientId) {
+    public record PostRequest(@ChatText String text, String clientId) {
     }
 
     @RegisterForReflection
-    public record EditRequest(String text) {
+    public record EditRequest(@ChatText String text) {
     }
 }

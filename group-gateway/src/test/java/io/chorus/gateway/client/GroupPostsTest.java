@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.BodyLimits;
+import io.chorus.common.message.MessageText;
 import io.chorus.common.message.GroupMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +93,52 @@ class GroupPostsTest {
         int sentAfterTheFirst = calls.stream().skip(1).mapToInt(List::size).sum();
         assertEquals(20, sentAfterTheFirst, "every queued post was sent once");
         assertEquals(2, calls.size(), "the twenty queued posts went in one call");
+    }
+
+    /**
+     * Posts of the longest text and short ones queued at once: the calls that carry
+     * them, in the JSON the REST client writes, stay within what history-service accepts, and
+     * every post is sent once and answered 201.
+     */
+    @Test
+    void batchesOfLongPostsStayWithinTheBytesHistoryServiceAccepts() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<Integer> bodyBytes = new CopyOnWriteArrayList<>();
+        CountDownLatch firstCallHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        posts = new GroupPosts(batch -> {
+            try {
+                bodyBytes.add(json.writeValueAsBytes(new HistoryClient.PostBatch(batch.stream()
+                        .map(p -> new HistoryClient.Post(p.group(), p.sender(), p.text(), p.clientId())).toList())).length);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (calls.isEmpty()) {
+                firstCallHeld.countDown();
+                await(release);
+            }
+            return store(batch);
+        }, 256, 100);
+        CompletableFuture<GroupPosts.Stored> first = CompletableFuture.supplyAsync(() -> posts.post(post("first")), posters);
+        assertTrue(firstCallHeld.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<GroupPosts.Stored>> waiting = new ArrayList<>();
+        // 24 of the longest (two in three emoji, which Jackson writes as escaped pairs: 48 KiB each),
+        // together more than one batch may carry, and 16 short ones between them.
+        for (int i = 0; i < 40; i++) {
+            String text = i % 5 == 1 || i % 5 == 3 ? "hi" : (i % 3 == 0 ? "\u20ac" : "\ud83d\ude00").repeat(MessageText.MAX_CHARACTERS);
+            waiting.add(CompletableFuture.supplyAsync(() -> posts.post(post(text)), posters));
+        }
+        Awaitility.await("all queued behind the call that is out").atMost(Duration.ofSeconds(10))
+                .until(() -> posts.waiting() == 40);
+        release.countDown();
+        assertEquals(201, first.get(10, TimeUnit.SECONDS).status());
+        for (CompletableFuture<GroupPosts.Stored> answer : waiting) {
+            assertEquals(201, answer.get(10, TimeUnit.SECONDS).status());
+        }
+        assertEquals(40, calls.stream().skip(1).mapToInt(List::size).sum(), "every post was sent once");
+        assertTrue(bodyBytes.stream().allMatch(bytes -> bytes <= BodyLimits.INTERNAL_BATCH),
+                "every call within the batch cap: " + bodyBytes);
+        assertTrue(bodyBytes.stream().skip(1).anyMatch(bytes -> bytes > BodyLimits.PUBLIC), "and still batched: " + bodyBytes);
     }
 
     @Test

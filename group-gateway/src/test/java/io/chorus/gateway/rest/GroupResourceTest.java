@@ -155,6 +155,19 @@ class GroupResourceTest {
         given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON)
                 .body("{\"text\":\"" + "y".repeat(4097) + "\"}")
                 .post("/api/groups/" + group + "/messages").then().statusCode(400);
+
+        // Posts and edits alike, in any script: the detail says what is wrong and where.
+        for (String method : new String[] {"POST", "PATCH"}) {
+            String path = "/api/groups/" + group + "/messages" + (method.equals("PATCH") ? "/1" : "");
+            given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON)
+                    .body("{\"text\":\"" + "\ud83d\ude00".repeat(4097) + "\"}").request(method, path).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", equalTo("text: must be 1 to 4096 characters (Unicode code points) after trimming (it has 4097)"));
+            given().auth().oauth2(TestTokens.valid(alice)).contentType(ContentType.JSON)
+                    .body("{\"text\":\"" + "\\u0001".repeat(4096) + "\"}").request(method, path).then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", equalTo("text: must not contain control"
+                            + " characters other than tab, line feed and carriage return (U+0001 at position 1)"));
+        }
     }
 
     @Test

@@ -7,7 +7,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.common.limits.BodyLimits;
+import io.chorus.common.message.MessageText;
 import io.chorus.common.security.VerifiedTokens;
 import io.chorus.testing.BusSinkResource;
 import io.chorus.testing.ChorusTestResource;
@@ -79,6 +82,50 @@ class GroupPostsResourceTest {
         assertEquals("Not found", answer.getString("results[1].title"));
         internal().get("/internal/groups/" + group + "/messages").then().statusCode(200)
                 .body("messages.text", contains("first", "kept"));
+    }
+
+    /**
+     * As large as the gateway sends: sixteen posts of the longest text, every character escaped
+     * as a client or Jackson may (an emoji as a surrogate pair, 12 bytes), and sixteen short ones.
+     * A body over 64 KiB, and texts over Quarkus REST's 10 KiB buffer.
+     */
+    @Test
+    void aFullBatchOfTheLongestTextsInEveryScriptIsStoredWhole() {
+        String group = uniqueGroup();
+        List<String> texts = new java.util.ArrayList<>();
+        StringBuilder body = new StringBuilder("{\"posts\":[");
+        for (int i = 0; i < 32; i++) {
+            String character = i % 2 == 1 ? "hi" : i % 4 == 0 ? "\u20ac" : "\ud83d\ude00";
+            String text = character.equals("hi") ? "hi " + i : character.repeat(MessageText.MAX_CHARACTERS);
+            texts.add(text);
+            body.append(i == 0 ? "" : ",").append("{\"group\":\"").append(group).append("\",\"sender\":\"poster-")
+                    .append(i).append("\",\"text\":\"").append(escaped(text)).append("\"}");
+        }
+        String json = body.append("]}").toString();
+        assertTrue(json.length() > 12 * MessageText.MAX_CHARACTERS * 8, "the batch is as large as the longest texts make it");
+        assertTrue(json.length() <= BodyLimits.INTERNAL, "and no larger than the gateway ever sends");
+        JsonPath answer = internal().contentType(ContentType.JSON).body(json).post("/internal/group-messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(java.util.Collections.nCopies(32, 201), answer.getList("results.status"));
+        assertEquals(texts, answer.getList("results.message.text"));
+        assertEquals(texts, internal().queryParam("limit", 100).get("/internal/groups/" + group + "/messages")
+                .then().statusCode(200).extract().jsonPath().getList("messages.text"));
+    }
+
+    @Test
+    void anInternalBodyOverItsLimitGetsA413Problem() {
+        String json = "{\"posts\":[{\"text\":\"" + "x".repeat((int) BodyLimits.INTERNAL) + "\"}]}";
+        internal().contentType(ContentType.JSON).body(json).post("/internal/group-messages").then().statusCode(413)
+                .contentType("application/problem+json").body("status", org.hamcrest.Matchers.equalTo(413));
+    }
+
+    /** Every character as a JSON escape, the longest way to spell it. */
+    private static String escaped(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            out.append(c < 0x80 ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.chorus.user.repository.UserRepository;
 import io.chorus.user.service.Accounts;
 import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.PasswordHasher;
+import io.chorus.user.service.RegistrationThrottle;
 import io.chorus.user.service.SigningKey;
 import io.chorus.user.service.TokenIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,5 +33,12 @@ public class AccountsProducer {
     LoginThrottle loginThrottle(RateLimitsConfig config, LimitsSwitch limits) {
         return new LoginThrottle(config.logins().failures(), config.logins().window(), config.maxKeys(),
                 limits.perUserLimits());
+    }
+
+    @Produces
+    @ApplicationScoped
+    RegistrationThrottle registrationThrottle(RateLimitsConfig config, LimitsSwitch limits) {
+        return new RegistrationThrottle(config.registrations().perAddress(), config.registrations().window(),
+                config.maxKeys(), limits.perUserLimits());
     }
 }

@@ -35,9 +35,13 @@ public class TokenResource {
     public TokenView logIn(@NotNull(message = UserResource.CredentialsRequest.REQUIRED) UserResource.CredentialsRequest request,
                            @Context HttpServerRequest http) {
         Credentials credentials = request.toCredentials();
-        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        TokenIssuer.AccessToken token = throttle.attempt(credentials.name(), address, () -> accounts.logIn(credentials));
+        TokenIssuer.AccessToken token = throttle.attempt(credentials.name(), clientAddress(http),
+                () -> accounts.logIn(credentials));
         return new TokenView(token.value(), "Bearer", token.expiresInSeconds());
+    }
+
+    static String clientAddress(HttpServerRequest http) {
+        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
     }
 
     @RegisterForReflection

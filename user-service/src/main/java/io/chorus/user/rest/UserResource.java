@@ -2,6 +2,7 @@ package io.chorus.user.rest;
 
 import io.chorus.user.service.Accounts;
 import io.chorus.user.service.Credentials;
+import io.chorus.user.service.RegistrationThrottle;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -12,8 +13,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 
 @Path("/api/users")
@@ -22,14 +25,19 @@ import java.net.URI;
 public class UserResource {
 
     private final Accounts accounts;
+    private final RegistrationThrottle throttle;
 
-    public UserResource(Accounts accounts) {
+    public UserResource(Accounts accounts, RegistrationThrottle throttle) {
         this.accounts = accounts;
+        this.throttle = throttle;
     }
 
+    /** The client address as for logins (TokenResource): the peer, or the forwarded client behind a trusted proxy. */
     @POST
-    public Response register(@NotNull(message = CredentialsRequest.REQUIRED) CredentialsRequest request) {
-        UserView created = UserView.of(accounts.register(request.toCredentials()));
+    public Response register(@NotNull(message = CredentialsRequest.REQUIRED) CredentialsRequest request,
+                             @Context HttpServerRequest http) {
+        UserView created = UserView.of(throttle.register(TokenResource.clientAddress(http),
+                () -> accounts.register(request.toCredentials())));
         return Response.created(URI.create("/api/users/" + created.name())).entity(created).build();
     }
 
