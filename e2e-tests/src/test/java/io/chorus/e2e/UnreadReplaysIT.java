@@ -64,12 +64,12 @@ class UnreadReplaysIT extends AgainstCluster {
         }
     }
 
-    /** Alice's large posts, one after the other; their ids in log order. */
+    /** Alice's large posts, from 16 posters at once (batched by the gateway); their ids in log order. */
     private List<Long> postLarge(Api.Duo duo) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String body = "{\"text\":\"" + LARGE + "\"}";
         List<Long> ids = new ArrayList<>();
-        try (ExecutorService posters = Executors.newSingleThreadExecutor()) {
+        try (ExecutorService posters = Executors.newFixedThreadPool(16)) {
             List<Future<Long>> posts = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 posts.add(posters.submit(() -> {
