@@ -1,6 +1,12 @@
 package io.chorus.common.error;
 
+import io.chorus.common.limits.BodyBudget;
 import io.chorus.common.limits.BodyLimits;
+import io.chorus.common.limits.BodyReadingConfig;
+import io.chorus.common.naming.NameRule;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.vertx.core.Vertx;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +41,20 @@ public class HttpLayerRefusals {
     /** Quarkus's own size check runs at order -2; this must come first. */
     private static final int ORDER = -3;
     private static final String INTERNAL_PATHS = "/internal/";
+    private static final String BODY_TIMER = "chorus.body-timer";
+
+    private final BodyBudget budget;
+    private final long timeoutMillis;
+    private final JWTParser tokens;
+    private final Vertx vertx;
+
+    public HttpLayerRefusals(BodyReadingConfig config, JWTParser tokens, Vertx vertx) {
+        long memory = config.memory().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 8);
+        this.budget = new BodyBudget(memory, config.perSender().asLongValue());
+        this.timeoutMillis = Math.max(1, config.timeout().toMillis());
+        this.tokens = tokens;
+        this.vertx = vertx;
+    }
 
     void install(@Observes Router router) {
         long internal = Math.max(MAX_BODY_BYTES, ConfigProvider.getConfig()
@@ -47,9 +67,11 @@ public class HttpLayerRefusals {
         BodyHandler publicBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         BodyHandler internalBodies = BodyHandler.create(false).setBodyLimit(internal);
         router.route().order(ORDER).method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-                .method(HttpMethod.DELETE).handler(context -> readBody(limit(context, internal) > MAX_BODY_BYTES
-                        ? internalBodies : publicBodies, context))
-                .handler(HttpLayerRefusals::emptyBodyIsABody);
+                .method(HttpMethod.DELETE).handler(context -> {
+                    long limit = limit(context, internal);
+                    readBody(limit > MAX_BODY_BYTES ? internalBodies : publicBodies, context, limit);
+                })
+                .handler(this::emptyBodyIsABody);
         router.route().order(ORDER - 1).failureHandler(context -> asProblem(context, limit(context, internal)));
     }
 
@@ -108,19 +130,77 @@ public class HttpLayerRefusals {
      * read already refuses to pause. HTTP/2 has no chunked encoding; a body without a length
      * there is capped by Quarkus's own limit (the same 64 KiB), whose 413 has no problem body.
      */
-    private static void readBody(BodyHandler bodies, RoutingContext context) {
+    private void readBody(BodyHandler bodies, RoutingContext context, long limit) {
         if (context.request().version() == HttpVersion.HTTP_2) {
             context.next();
-        } else {
-            bodies.handle(context);
+            return;
         }
+        long declared = declaredLength(context);
+        // Internal callers (the gateway's batches) count against the process only: they are few, and known.
+        String sender = limit > MAX_BODY_BYTES ? null : sender(context);
+        BodyBudget.Outcome outcome = budget.take(sender, declared >= 0 ? declared : limit);
+        if (outcome.taken() == null) {
+            context.request().handler(ignored -> { });
+            context.response().putHeader("Retry-After", "1");
+            if (outcome.refusal() == BodyBudget.Refusal.SENDER_FULL) {
+                respond(context, 429, "Too many requests",
+                        "you are sending as many request bodies at once as one sender may; wait for their answers");
+            } else {
+                respond(context, 503, "Service unavailable",
+                        "this server is reading as many request bodies as it can hold; retry in a moment");
+            }
+            return;
+        }
+        context.addEndHandler(ignored -> outcome.taken().giveBack());
+        // A body that never completes would hold its bytes and its connection for good.
+        long timer = vertx.setTimer(timeoutMillis, id -> {
+            if (!context.request().isEnded() && !context.response().ended() && !context.response().closed()) {
+                context.request().handler(ignored -> { });
+                respond(context, 408, "Request timeout", "the body did not arrive within " + timeoutMillis + " ms");
+                context.request().connection().close();
+            }
+        });
+        context.put(BODY_TIMER, timer);
+        bodies.handle(context);
+    }
+
+    private static long declaredLength(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whose body this is: the user of a valid bearer token (verified tokens are remembered, so the
+     * REST layer's own check costs nothing more), else the client's address.
+     */
+    private String sender(RoutingContext context) {
+        String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            try {
+                String name = tokens.parse(authorization.substring(7).strip()).getName();
+                if (name != null) {
+                    return "user:" + NameRule.key(name);
+                }
+            } catch (ParseException | RuntimeException e) {
+                // Not a valid token: the REST layer answers 401; meanwhile it counts as its address.
+            }
+        }
+        return "address:" + context.request().remoteAddress().host();
     }
 
     /**
      * The body handler leaves an empty body unset, and the REST layer would then wait to read one
      * from a request that has ended; an empty buffer makes it "no body", a clear 400.
      */
-    static void emptyBodyIsABody(RoutingContext context) {
+    void emptyBodyIsABody(RoutingContext context) {
+        Long timer = context.get(BODY_TIMER);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
         if (context.request().version() != HttpVersion.HTTP_2 && context.body().buffer() == null) {
             context.setBody(Buffer.buffer());
         }
