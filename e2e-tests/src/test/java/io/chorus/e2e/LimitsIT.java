@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC's limits against the running services, at their production defaults: posts per user,
+ * SPEC's limits against the running services, at their production defaults: writes per user
+ * (across services and replicas: WriteBudgetIT),
  * failed logins per name and address, streams per user, and streams that end with their token.
  * Each test fails without its limit (it asserts the refusal and that nothing was stored).
  */
@@ -38,7 +39,8 @@ class LimitsIT extends AgainstCluster {
         long created = statuses.stream().filter(status -> status == 201).count();
         long refused = statuses.stream().filter(status -> status == 429).count();
         assertEquals(130, created + refused, "every post was either stored or refused: " + statuses);
-        assertTrue(created >= 100 && created < 130, "the burst of 100 passes, the rest does not: " + created);
+        // alice's group creation was a write too: one of her 100.
+        assertTrue(created >= 99 && created < 130, "the burst of 100 passes, the rest does not: " + created);
 
         Response tooMany = given().auth().oauth2(duo.alice()).contentType(ContentType.JSON).body("{\"text\":\"one more\"}")
                 .post(api.gateway() + "/api/groups/" + duo.group() + "/messages");

@@ -2,6 +2,7 @@ package io.chorus.common.limits;
 
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.naming.NameRule;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -33,6 +34,7 @@ public class SharedWriteBudget {
     /** Until when (System.nanoTime) the local budget decides alone; 0 while user-service answers. */
     private final AtomicLong localUntil = new AtomicLong();
 
+    @Inject
     public SharedWriteBudget(@RestClient WriteBudgetClient users, RateLimitsConfig config, LimitsSwitch limits) {
         this(users, config, limits, System::nanoTime);
     }
