@@ -203,7 +203,8 @@ CHORUS_JWT_ISSUER: {{ $root.Values.jwt.issuer | quote }}
 {{- if eq .name "user-service" }}
 CHORUS_JWT_PRIVATE_KEY_LOCATION: /etc/chorus/jwt/private.pem
 {{- /* Login throttling keys on the client address; behind the Ingress that is X-Forwarded-For,
-       trusted because the NetworkPolicy admits only the controller (and dm-service) here. */}}
+       trusted because the NetworkPolicy admits only the controller (and dm-service and the
+       gateways, which call internal paths and forward no such header) here. */}}
 QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING: "true"
 QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED: "true"
 {{- end }}
@@ -214,7 +215,7 @@ CHORUS_BUS_RESOLVE_INTERVAL: {{ $root.Values.bus.resolveInterval | quote }}
 {{- if or (include "chorus.publishes" .) (eq .name "group-gateway") }}
 CHORUS_BUS_HEARTBEAT_INTERVAL: {{ $root.Values.bus.heartbeatInterval | quote }}
 {{- end }}
-{{- if eq .name "dm-service" }}
+{{- if or (eq .name "dm-service") (eq .name "group-gateway") }}
 QUARKUS_REST_CLIENT_USERS_URL: {{ include "chorus.url" (dict "root" $root "name" "user-service") | quote }}
 {{- end }}
 {{- if eq .name "group-gateway" }}

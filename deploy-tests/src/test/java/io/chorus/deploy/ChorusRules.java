@@ -469,7 +469,7 @@ final class ChorusRules {
         if (network.helmTestPod()) {
             publicClients.add("the helm test pod");
         }
-        expected.put("user-service:http", union(publicClients, Set.of("dm-service")));
+        expected.put("user-service:http", union(publicClients, Set.of("dm-service", "group-gateway")));
         expected.put("dm-service:http", union(publicClients, Set.of("group-gateway")));
         expected.put("history-service:http", Set.of("group-gateway"));
         expected.put("group-gateway:http", publicClients);

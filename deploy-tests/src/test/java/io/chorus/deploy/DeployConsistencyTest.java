@@ -278,6 +278,7 @@ class DeployConsistencyTest {
         assertEquals(Optional.of("gateway.bus.xsub-port"), gateway.property("GATEWAY_BUS_XSUB_PORT"));
         assertEquals(Optional.of("gateway.stream.heartbeat"), gateway.property("GATEWAY_STREAM_HEARTBEAT"));
         assertEquals(Optional.of("quarkus.rest-client.dms.url"), gateway.property("QUARKUS_REST_CLIENT_DMS_URL"));
+        assertEquals(Optional.of("quarkus.rest-client.users.url"), gateway.property("QUARKUS_REST_CLIENT_USERS_URL"));
         assertEquals(Optional.of("chorus.curve.proxy-secret-key"), gateway.property("CHORUS_CURVE_PROXY_SECRET_KEY"));
         assertEquals(Optional.of("chorus.internal.credential"), gateway.property("CHORUS_INTERNAL_CREDENTIAL"));
         assertEquals(Optional.of("PGHOST"), gateway.property("PGHOST"));
@@ -297,7 +298,7 @@ class DeployConsistencyTest {
                 // heartbeat is a member of gateway.stream, not of gateway.presence.
                 "GATEWAY_PRESENCE_HEARTBEAT",
                 // user-service's and history-service's settings.
-                "USERS_TOKEN_LIFESPAN", "HISTORY_MAX_BATCH", "QUARKUS_REST_CLIENT_USERS_URL",
+                "USERS_TOKEN_LIFESPAN", "HISTORY_MAX_BATCH",
                 // The old names of the bus keys.
                 "CHORUS_BUS_SERVER_KEY", "GATEWAY_BUS_SECRET_KEY")) {
             assertEquals(Optional.empty(), gateway.property(variable), variable + " sets nothing group-gateway reads");

@@ -451,7 +451,8 @@ class HelmChartTest {
         NetworkPolicies.Pod gateway = new NetworkPolicies.Pod(NAMESPACE, selector("group-gateway"));
         NetworkPolicies.Pod dm = new NetworkPolicies.Pod(NAMESPACE, selector("dm-service"));
         assertFalse(policies.allows(user, history, 8083), "user-service -> history-service");
-        assertFalse(policies.allows(gateway, user, 8081), "group-gateway -> user-service");
+        assertTrue(policies.allows(gateway, user, 8081), "group-gateway -> user-service (write budgets)");
+        assertFalse(policies.allows(history, user, 8081), "history-service -> user-service");
         assertFalse(policies.allows(user, gateway, 5557), "user-service -> the bus");
         assertTrue(policies.allows(dm, user, 8081), "dm-service -> user-service");
         assertFalse(policies.allows(user, NetworkPolicies.Pod.outside("203.0.113.10"), 443), "user-service -> the internet");

@@ -162,6 +162,7 @@ class AuthorisationMatrixIT extends AgainstCluster {
         rows.add(new Row(users, "GET", "/api/users?prefix=b", none, statuses(401, 401, 401, 200, 200, 200), null));
         rows.add(new Row(users, "GET", "/api/me", none, statuses(401, 401, 401, 404, 200, 200), null));
         rows.add(new Row(users, "GET", "/internal/users", none, statusesAll(404), null));
+        rows.add(new Row(users, "POST", "/internal/write-budget/" + alice, none, internal(200), null));
         rows.add(new Row(dms, "POST", "/api/dms/" + bob + "/messages", caller -> "{\"text\":\"hello\"}",
                 statuses(401, 401, 401, 201, 201, 201), null));
         rows.add(new Row(dms, "PATCH", "/api/dms/" + bob + "/messages/" + changeable.dmEdit(), caller -> "{\"text\":\"edited\"}",

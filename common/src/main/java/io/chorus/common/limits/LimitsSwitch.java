@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code CHORUS_LIMITS=off} (property {@code chorus.limits}) turns the per-user limits off, for
- * benchmarks: posts, failed logins, streams per user. Capacity and body limits always hold.
+ * benchmarks: the write budget, failed logins, streams per user. Capacity and body limits always hold.
  */
 @Singleton
 public class LimitsSwitch {

@@ -8,7 +8,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "chorus.rate-limits")
 public interface RateLimitsConfig {
 
-    Posts posts();
+    Writes writes();
 
     Logins logins();
 
@@ -18,15 +18,28 @@ public interface RateLimitsConfig {
     @WithDefault("100000")
     long maxKeys();
 
-    /** Posting, group messages and DMs alike: a burst of {@code burst}, refilled at {@code perSecond}. */
-    interface Posts {
+    /**
+     * Every user's one write budget (SPEC): posts and DMs, edits, deletes, group creation, joins
+     * and leaves, read markers. user-service keeps it for every service and replica; each
+     * gateway and dm-service keeps a local one of the same size, used while user-service cannot
+     * be asked. The defaults read the keys these had before they covered every write
+     * ({@code chorus.rate-limits.posts.*}), so an operator's setting keeps its meaning.
+     */
+    interface Writes {
 
-        @WithDefault("100")
+        /** Writes at once after a pause: what a client catching up or a human pasting needs. */
+        @WithDefault("${chorus.rate-limits.posts.burst:100}")
         int burst();
 
-        @WithDefault("20")
+        /** Writes a second sustained: well above any human, far below what floods a group. */
+        @WithDefault("${chorus.rate-limits.posts.per-second:20}")
         int perSecond();
 
+        /** While user-service is unreachable, how long the local budget alone decides before it is asked again. */
+        @WithDefault("PT1S")
+        Duration localFor();
+
+        /** The local budget's period: a burst refilled whole, so {@code perSecond} on average. */
         default Duration period() {
             return Duration.ofMillis(Math.max(1, 1000L * burst() / Math.max(1, perSecond())));
         }

@@ -1,7 +1,7 @@
 package io.chorus.dm.rest;
 
 import io.chorus.common.error.ProblemException;
-import io.chorus.common.limits.PostRateLimit;
+import io.chorus.common.limits.SharedWriteBudget;
 import io.chorus.common.log.Appended;
 import io.chorus.common.log.LogFilter;
 import io.chorus.common.log.SearchQuery;
@@ -37,6 +37,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * The caller's direct messages. Every conversation is the caller's with one peer: the caller
  * comes from the token, never from the path or body, so nobody can read or send as someone else.
+ * Every write first takes from the user's one write budget ({@link SharedWriteBudget}); typing does not.
  */
 @Path("/api/dms")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,14 +48,14 @@ public class DirectMessageResource {
     private final DirectMessages directMessages;
     private final DirectMessageRepository messages;
     private final JsonWebToken caller;
-    private final PostRateLimit postRateLimit;
+    private final SharedWriteBudget writes;
 
     public DirectMessageResource(DirectMessages directMessages, DirectMessageRepository messages, JsonWebToken caller,
-                                 PostRateLimit postRateLimit) {
+                                 SharedWriteBudget writes) {
         this.directMessages = directMessages;
         this.messages = messages;
         this.caller = caller;
-        this.postRateLimit = postRateLimit;
+        this.writes = writes;
     }
 
     /** 201 once committed; a repeated clientId answers 200 with the first message. */
@@ -63,7 +64,7 @@ public class DirectMessageResource {
     public Response send(@PathParam("peer") String peer,
                          @Valid @NotNull(message = "a JSON body {\"text\"} is required") SendRequest request,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        postRateLimit.acquire(caller.getName());
+        writes.take(caller.getName());
         Appended<DirectMessage> sent = directMessages.send(caller.getName(), peer, request.text(), request.clientId(), authorization);
         return Response.status(sent.created() ? 201 : 200).entity(sent.entry()).build();
     }
@@ -73,6 +74,7 @@ public class DirectMessageResource {
     @Path("/{peer}/messages/{id}")
     public DirectMessage edit(@PathParam("peer") String peer, @PathParam("id") String id,
                               @Valid @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+        writes.take(caller.getName());
         long messageId = Cursor.messageId(id);
         if (!NameRule.isValid(peer)) {
             throw noConversation(peer);
@@ -84,6 +86,7 @@ public class DirectMessageResource {
     @DELETE
     @Path("/{peer}/messages/{id}")
     public Response delete(@PathParam("peer") String peer, @PathParam("id") String id) {
+        writes.take(caller.getName());
         long messageId = Cursor.messageId(id);
         if (!NameRule.isValid(peer)) {
             throw noConversation(peer);
@@ -97,6 +100,7 @@ public class DirectMessageResource {
     @Path("/{peer}/read")
     public Response markRead(@PathParam("peer") String peer,
                              @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
+        writes.take(caller.getName());
         long upTo = Cursor.upTo(request.upTo());
         if (!NameRule.isValid(peer) || !messages.markRead(caller.getName(), peer, upTo)) {
             throw noConversation(peer);

@@ -1,6 +1,6 @@
 package io.chorus.gateway.rest;
 
-import io.chorus.common.limits.PostRateLimit;
+import io.chorus.common.limits.SharedWriteBudget;
 import io.chorus.common.message.ChatText;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.Cursor;
@@ -31,7 +31,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Posting, editing, deleting and reading group messages: members only. The message is stored by history-service
  * (posts made at the same moment travel there together, see {@link GroupPosts}); its answer,
- * after commit, becomes ours, so a 201 here means the message is durable.
+ * after commit, becomes ours, so a 201 here means the message is durable. Every write first takes
+ * from the user's one write budget ({@link SharedWriteBudget}), before anything is checked or changed.
  */
 @Path("/api/groups/{group}/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,24 +44,24 @@ public class GroupMessageResource {
     private final HistoryClient history;
     private final GroupPosts posts;
     private final JsonWebToken caller;
-    private final PostRateLimit postRateLimit;
+    private final SharedWriteBudget writes;
 
     public GroupMessageResource(Groups groups, @RestClient HistoryClient history, GroupPosts posts, JsonWebToken caller,
-                                PostRateLimit postRateLimit) {
+                                SharedWriteBudget writes) {
         this.groups = groups;
         this.history = history;
         this.posts = posts;
         this.caller = caller;
-        this.postRateLimit = postRateLimit;
+        this.writes = writes;
     }
 
     @POST
     public Response post(@PathParam("group") String group,
                          @Valid @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
+        writes.take(caller.getName());
         String target = groups.requireMember(group, caller.getName());
         GroupPosts.Post post = new GroupPosts.Post(target, caller.getName(), MessageText.trimmed(request.text()),
                 ClientId.requireValidOrNull(request.clientId()));
-        postRateLimit.acquire(caller.getName());
         GroupPosts.Stored stored = posts.post(post);
         return Response.status(stored.status()).entity(stored.message()).build();
     }
@@ -70,6 +71,7 @@ public class GroupMessageResource {
     @Path("/{id}")
     public GroupMessage edit(@PathParam("group") String group, @PathParam("id") String id,
                              @Valid @NotNull(message = "a JSON body {\"text\"} is required") EditRequest request) {
+        writes.take(caller.getName());
         String target = groups.requireMember(group, caller.getName());
         long messageId = Cursor.messageId(id);
         HistoryClient.EditRequest edit = new HistoryClient.EditRequest(MessageText.trimmed(request.text()));
@@ -80,6 +82,7 @@ public class GroupMessageResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("group") String group, @PathParam("id") String id) {
+        writes.take(caller.getName());
         String target = groups.requireMember(group, caller.getName());
         long messageId = Cursor.messageId(id);
         boolean asOwner = groups.isOwner(target, caller.getName());

@@ -2,6 +2,7 @@ package io.chorus.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chorus.common.error.ProblemException;
+import io.chorus.common.limits.SharedWriteBudget;
 import io.chorus.common.limits.TypingThrottle;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.naming.NameRule;
@@ -34,6 +35,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+/**
+ * Groups, membership, read markers and typing. Every write first takes from the user's one write
+ * budget ({@link SharedWriteBudget}); typing does not (it has its own throttle).
+ */
 @Path("/api/groups")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
@@ -47,18 +52,21 @@ public class GroupResource {
     private final JsonWebToken caller;
     private final TypingThrottle typingThrottle;
     private final Presence presence;
+    private final SharedWriteBudget writes;
 
     public GroupResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller, TypingThrottle typingThrottle,
-                         Presence presence) {
+                         Presence presence, SharedWriteBudget writes) {
         this.groups = groups;
         this.history = history;
         this.caller = caller;
         this.typingThrottle = typingThrottle;
         this.presence = presence;
+        this.writes = writes;
     }
 
     @POST
     public Response create(@NotNull(message = "a JSON body {\"name\"} is required") CreateRequest request) {
+        writes.take(caller.getName());
         GroupView created = GroupView.of(groups.create(request.name(), caller.getName(), bearer()));
         return Response.created(URI.create("/api/groups/" + created.name())).entity(created).build();
     }
@@ -88,6 +96,7 @@ public class GroupResource {
     @Path("/{group}/read")
     public Response markRead(@PathParam("group") String group,
                              @NotNull(message = "a JSON body {\"upTo\": <message id>} is required") ReadRequest request) {
+        writes.take(caller.getName());
         String target = groups.requireMember(group, caller.getName());
         HistoryClient.ReadRequest read = new HistoryClient.ReadRequest(Cursor.upTo(request.upTo()));
         Upstream.call("history-service", () -> {
@@ -155,12 +164,14 @@ public class GroupResource {
     @PUT
     @Path("/{group}/members/me")
     public GroupView join(@PathParam("group") String group) {
+        writes.take(caller.getName());
         return GroupView.of(groups.join(group, caller.getName(), bearer()));
     }
 
     @DELETE
     @Path("/{group}/members/me")
     public Response leave(@PathParam("group") String group) {
+        writes.take(caller.getName());
         groups.leave(group, caller.getName(), bearer());
         return Response.noContent().build();
     }

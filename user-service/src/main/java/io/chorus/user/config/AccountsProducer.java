@@ -3,12 +3,15 @@ package io.chorus.user.config;
 import io.chorus.common.limits.LimitsSwitch;
 import io.chorus.common.limits.RateLimitsConfig;
 import io.chorus.user.repository.UserRepository;
+import io.chorus.user.repository.WriteBudgetRepository;
 import io.chorus.user.service.Accounts;
+import io.chorus.user.service.CellRate;
 import io.chorus.user.service.LoginThrottle;
 import io.chorus.user.service.PasswordHasher;
 import io.chorus.user.service.RegistrationThrottle;
 import io.chorus.user.service.SigningKey;
 import io.chorus.user.service.TokenIssuer;
+import io.chorus.user.service.WriteBudget;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
@@ -40,5 +43,11 @@ public class AccountsProducer {
     RegistrationThrottle registrationThrottle(RateLimitsConfig config, LimitsSwitch limits) {
         return new RegistrationThrottle(config.registrations().perAddress(), config.registrations().window(),
                 config.maxKeys(), limits.perUserLimits());
+    }
+
+    @Produces
+    @ApplicationScoped
+    WriteBudget writeBudget(WriteBudgetRepository budgets, RateLimitsConfig config) {
+        return new WriteBudget(budgets, CellRate.of(config.writes().perSecond(), config.writes().burst()));
     }
 }
