@@ -8,6 +8,7 @@ import io.chorus.common.bus.BusPublisher.Heartbeat;
 import io.chorus.common.limits.LimitsSwitch;
 import io.chorus.common.limits.TypingThrottle;
 import io.chorus.gateway.bus.BusEvents;
+import io.chorus.gateway.bus.BusMeter;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
 import io.chorus.gateway.client.GroupPosts;
@@ -158,10 +159,20 @@ public class GatewayProducers {
     @Singleton
     @Startup
     BusProxy busProxy(GatewayConfig config, BusConfig bus, Config raw, BusEvents busEvents, MeterRegistry registry) {
+        BusMeter meter = new BusMeter() {
+            @Override
+            public void passed(String kind) {
+                registry.counter("chorus.bus.messages", "kind", kind).increment();
+            }
+
+            @Override
+            public void refused(String reason) {
+                registry.counter("chorus.bus.refused", "reason", reason).increment();
+            }
+        };
         return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), BusKeys.require(raw, BusKeys.PROXY_SECRET_KEY),
-                BusKeys.admittedPublisherKeys(raw), new Heartbeat(bus.heartbeatInterval(), bus.heartbeatTimeout()),
-                (kind, count) -> registry.counter("chorus.bus.messages", "kind", kind).increment(count),
-                busEvents::accept, BusEvents.TOPICS);
+                BusKeys.admittedPublishers(raw), new Heartbeat(bus.heartbeatInterval(), bus.heartbeatTimeout()),
+                meter, busEvents::accept, BusEvents.TOPICS);
     }
 
     void closeProxy(@Disposes BusProxy proxy) {
