@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -119,6 +120,8 @@ class BusProxyTest {
      * stays live for an admitted publisher already connected, within a second.
      */
     @Test
+    // Without the bound the I/O thread dies and closing the proxy would wait for it for ever: fail, don't hang.
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFrameAnnouncedPastTheLimitClosesItsConnectionAndTheBusStaysLive() throws Exception {
         try (BusProxy proxy = proxy();
              BusPublisher admitted = new BusPublisher(List.of(endpoint(proxy)), 100, server.publicKey(), publisher)) {
