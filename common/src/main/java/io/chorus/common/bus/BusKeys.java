@@ -42,6 +42,12 @@ public final class BusKeys {
     public static final String ALLOWED_KEYS = "chorus.curve.allowed-keys";
     /** The proxy: publishers' secret keys, comma-separated, whose public halves it admits; per service as above. */
     public static final String ALLOWED_SECRET_KEYS = "chorus.curve.allowed-secret-keys";
+    /** The proxy: history-service's keys (public; secret, whose public halves are computed). */
+    public static final String ALLOWED_KEYS_HISTORY_SERVICE = "chorus.curve.allowed-keys.history-service";
+    public static final String ALLOWED_SECRET_KEYS_HISTORY_SERVICE = "chorus.curve.allowed-secret-keys.history-service";
+    /** The proxy: dm-service's keys. */
+    public static final String ALLOWED_KEYS_DM_SERVICE = "chorus.curve.allowed-keys.dm-service";
+    public static final String ALLOWED_SECRET_KEYS_DM_SERVICE = "chorus.curve.allowed-secret-keys.dm-service";
     /** The publisher an admitted key of the old, undifferentiated lists stands for: none, so it publishes nothing. */
     public static final String NO_SERVICE = "no-service";
 
@@ -93,12 +99,12 @@ public final class BusKeys {
     public static Map<String, String> admittedPublishers(Config config) {
         Map<String, String> admitted = new LinkedHashMap<>();
         admit(config, ALLOWED_KEYS, ALLOWED_SECRET_KEYS, NO_SERVICE, admitted);
-        for (String service : Topics.publishers()) {
-            admit(config, ALLOWED_KEYS + "." + service, ALLOWED_SECRET_KEYS + "." + service, service, admitted);
-        }
+        admit(config, ALLOWED_KEYS_HISTORY_SERVICE, ALLOWED_SECRET_KEYS_HISTORY_SERVICE, Topics.HISTORY_SERVICE, admitted);
+        admit(config, ALLOWED_KEYS_DM_SERVICE, ALLOWED_SECRET_KEYS_DM_SERVICE, Topics.DM_SERVICE, admitted);
         if (admitted.isEmpty()) {
-            throw new IllegalStateException(named(ALLOWED_KEYS + ".history-service") + " and " + named(ALLOWED_KEYS + ".dm-service")
-                    + " (or " + named(ALLOWED_SECRET_KEYS) + ".<service>) must name the publishers' keys: " + KNOWN_KEYS_ONLY);
+            throw new IllegalStateException(named(ALLOWED_KEYS_HISTORY_SERVICE) + " and " + named(ALLOWED_KEYS_DM_SERVICE)
+                    + " (or their secret-key forms, " + named(ALLOWED_SECRET_KEYS_HISTORY_SERVICE) + " and "
+                    + named(ALLOWED_SECRET_KEYS_DM_SERVICE) + ") must name the publishers' keys: " + KNOWN_KEYS_ONLY);
         }
         return Map.copyOf(admitted);
     }
