@@ -219,7 +219,8 @@ public class BusProxy implements AutoCloseable {
             // after they are sent on). XPUB to XSUB (subscriptions) passes unchanged. A failed turn
             // is logged and the loop goes on, so one bad poll or receive never leaves the gateway
             // without its bus; readiness reports it only when turns fail one after another.
-            while (running) {
+            // Ends on PROXY_TERMINATE (close() sends it) or when the context is terminated.
+            while (true) {
                 try {
                     poller.poll(500);
                     if (poller.pollin(2) && terminated(control)) {
@@ -392,6 +393,9 @@ public class BusProxy implements AutoCloseable {
         // PROXY_TERMINATE over the control socket ends the proxy loop at once on its own thread.
         try (ZMQ.Socket controller = context.createSocket(SocketType.PAIR)) {
             controller.setMaxMsgSize(BusMessage.MAX_FRAME_BYTES);
+            // A PAIR with no peer (the loop already gone) would wait for ever to send.
+            controller.setSendTimeOut(1000);
+            controller.setLinger(0);
             controller.connect(CONTROL);
             controller.send(ZMQ.PROXY_TERMINATE);
         }

@@ -33,6 +33,7 @@ import io.chorus.gateway.stream.Replay;
 import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.Streams;
 import io.chorus.gateway.stream.TypingFeed;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -44,6 +45,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -159,15 +162,18 @@ public class GatewayProducers {
     @Singleton
     @Startup
     BusProxy busProxy(GatewayConfig config, BusConfig bus, Config raw, BusEvents busEvents, MeterRegistry registry) {
+        // Counters kept by tag: the proxy loop counts every message, and a registry lookup each time is not free.
+        Map<String, Counter> passed = new ConcurrentHashMap<>();
+        Map<String, Counter> refused = new ConcurrentHashMap<>();
         BusMeter meter = new BusMeter() {
             @Override
             public void passed(String kind) {
-                registry.counter("chorus.bus.messages", "kind", kind).increment();
+                passed.computeIfAbsent(kind, k -> registry.counter("chorus.bus.messages", "kind", k)).increment();
             }
 
             @Override
             public void refused(String reason) {
-                registry.counter("chorus.bus.refused", "reason", reason).increment();
+                refused.computeIfAbsent(reason, r -> registry.counter("chorus.bus.refused", "reason", r)).increment();
             }
         };
         return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), BusKeys.require(raw, BusKeys.PROXY_SECRET_KEY),
