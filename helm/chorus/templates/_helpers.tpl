@@ -118,19 +118,15 @@ gateway derives the publishers' from their secret keys, and each publisher the p
 {{- if eq .name "group-gateway" }}
 {{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_PROXY_SECRET_KEY" "secret" $bus "key" "server-secret") }}
 {{- if $generated }}
-# The proxy admits the publishers' keys, derived from their secret keys; Kubernetes expands
-# $(...) from the variables defined above it.
-{{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_SECRET_KEY" "secret" $bus "key" "history-secret") }}
-{{ include "chorus.secretEnv" (dict "env" "BUS_DM_SECRET_KEY" "secret" $bus "key" "dm-secret") }}
-- name: CHORUS_CURVE_ALLOWED_SECRET_KEYS
-  value: $(BUS_HISTORY_SECRET_KEY),$(BUS_DM_SECRET_KEY)
+# The proxy admits the publishers' keys, derived from their secret keys, each under its service:
+# a key may publish only that service's topics.
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_ALLOWED_SECRET_KEYS_HISTORY_SERVICE" "secret" $bus "key" "history-secret") }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_ALLOWED_SECRET_KEYS_DM_SERVICE" "secret" $bus "key" "dm-secret") }}
 {{- else }}
-# The proxy admits exactly these publishers' keys; Kubernetes expands $(...) from the
-# variables defined above it.
-{{ include "chorus.secretEnv" (dict "env" "BUS_HISTORY_PUBLIC_KEY" "secret" $bus "key" "history-public") }}
-{{ include "chorus.secretEnv" (dict "env" "BUS_DM_PUBLIC_KEY" "secret" $bus "key" "dm-public") }}
-- name: CHORUS_CURVE_ALLOWED_KEYS
-  value: $(BUS_HISTORY_PUBLIC_KEY),$(BUS_DM_PUBLIC_KEY)
+# The proxy admits exactly these publishers' keys, each under its service: a key may publish
+# only that service's topics.
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_ALLOWED_KEYS_HISTORY_SERVICE" "secret" $bus "key" "history-public") }}
+{{ include "chorus.secretEnv" (dict "env" "CHORUS_CURVE_ALLOWED_KEYS_DM_SERVICE" "secret" $bus "key" "dm-public") }}
 {{- end }}
 {{- else if include "chorus.publishes" . }}
 {{- $own := trimSuffix "-service" .name }}

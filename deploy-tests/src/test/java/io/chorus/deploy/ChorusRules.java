@@ -55,38 +55,40 @@ final class ChorusRules {
      * and the public keys it needs. GENERATED: only the three secret keys exist (Helm cannot
      * compute Curve25519 public keys), so each pod derives the public keys it needs from secret
      * keys: the gateway gets the publishers' secret keys, each publisher the proxy's, but no
-     * publisher another publisher's. user-service is not on the bus in either.
+     * publisher another publisher's. user-service is not on the bus in either. The gateway gets
+     * each publisher's key under that publisher's service (a key publishes only its service's topics).
      */
     enum BusKeys {
         GIVEN(Map.of(
                 "user-service", Map.of(),
                 "group-gateway", Map.of("CHORUS_CURVE_PROXY_SECRET_KEY", "server-secret",
-                        "BUS_HISTORY_PUBLIC_KEY", "history-public", "BUS_DM_PUBLIC_KEY", "dm-public"),
+                        "CHORUS_CURVE_ALLOWED_KEYS_HISTORY_SERVICE", "history-public",
+                        "CHORUS_CURVE_ALLOWED_KEYS_DM_SERVICE", "dm-public"),
                 "history-service", Map.of("CHORUS_CURVE_SERVER_KEY", "server-public",
                         "CHORUS_CURVE_PUBLIC_KEY", "history-public", "CHORUS_CURVE_SECRET_KEY", "history-secret"),
                 "dm-service", Map.of("CHORUS_CURVE_SERVER_KEY", "server-public",
-                        "CHORUS_CURVE_PUBLIC_KEY", "dm-public", "CHORUS_CURVE_SECRET_KEY", "dm-secret")),
-                "CHORUS_CURVE_ALLOWED_KEYS", List.of("history-public", "dm-public")),
+                        "CHORUS_CURVE_PUBLIC_KEY", "dm-public", "CHORUS_CURVE_SECRET_KEY", "dm-secret"))),
         GENERATED(Map.of(
                 "user-service", Map.of(),
                 "group-gateway", Map.of("CHORUS_CURVE_PROXY_SECRET_KEY", "server-secret",
-                        "BUS_HISTORY_SECRET_KEY", "history-secret", "BUS_DM_SECRET_KEY", "dm-secret"),
+                        "CHORUS_CURVE_ALLOWED_SECRET_KEYS_HISTORY_SERVICE", "history-secret",
+                        "CHORUS_CURVE_ALLOWED_SECRET_KEYS_DM_SERVICE", "dm-secret"),
                 "history-service", Map.of("CHORUS_CURVE_SERVER_SECRET_KEY", "server-secret",
                         "CHORUS_CURVE_SECRET_KEY", "history-secret"),
                 "dm-service", Map.of("CHORUS_CURVE_SERVER_SECRET_KEY", "server-secret",
-                        "CHORUS_CURVE_SECRET_KEY", "dm-secret")),
-                "CHORUS_CURVE_ALLOWED_SECRET_KEYS", List.of("history-secret", "dm-secret"));
+                        "CHORUS_CURVE_SECRET_KEY", "dm-secret")));
+
+        /**
+         * The undifferentiated lists of admitted keys: a key there belongs to no service and may
+         * publish nothing, so no deployment sets them (each key is listed under its service).
+         */
+        static final List<String> UNDIFFERENTIATED = List.of("CHORUS_CURVE_ALLOWED_KEYS", "CHORUS_CURVE_ALLOWED_SECRET_KEYS");
 
         /** Per service, environment variable to the key of the bus keys Secret it holds. */
         final Map<String, Map<String, String>> keys;
-        /** The gateway's list of admitted publishers, and the keys it is built from, in order. */
-        final String allowedVariable;
-        final List<String> allowedKeys;
 
-        BusKeys(Map<String, Map<String, String>> keys, String allowedVariable, List<String> allowedKeys) {
+        BusKeys(Map<String, Map<String, String>> keys) {
             this.keys = keys;
-            this.allowedVariable = allowedVariable;
-            this.allowedKeys = allowedKeys;
         }
     }
 
@@ -344,18 +346,10 @@ final class ChorusRules {
         Set<String> secretVariables = new TreeSet<>(expected.keySet());
         for (BusKeys mode : BusKeys.values()) {
             mode.keys.values().forEach(keys -> secretVariables.addAll(keys.keySet()));
-            secretVariables.add(mode.allowedVariable);
         }
-        if (service.equals("group-gateway")) {
-            BusKeys other = secrets.busKeys() == BusKeys.GIVEN ? BusKeys.GENERATED : BusKeys.GIVEN;
-            assertEquals(null, env(container, other.allowedVariable), service + " gets " + other.allowedVariable);
-            assertEquals(secrets.busKeys().allowedKeys.stream().map(k -> List.of(secrets.bus(), k)).toList(),
-                    expandedSecretRefs(container, service, secrets.busKeys().allowedVariable),
-                    "the publishers the proxy admits");
-        } else {
-            for (BusKeys mode : BusKeys.values()) {
-                assertEquals(null, env(container, mode.allowedVariable), service + " gets " + mode.allowedVariable);
-            }
+        secretVariables.addAll(BusKeys.UNDIFFERENTIATED);
+        for (String undifferentiated : BusKeys.UNDIFFERENTIATED) {
+            assertEquals(null, env(container, undifferentiated), service + " gets " + undifferentiated);
         }
 
         for (Object init : asList(podSpec(manifests, service).get("initContainers"))) {
@@ -376,27 +370,6 @@ final class ChorusRules {
         for (String secret : secretVariables) {
             assertFalse(config.containsKey(secret), service + "-config must not hold " + secret);
         }
-    }
-
-    /**
-     * A comma-separated variable built from others with Kubernetes' $(NAME) expansion: the Secret
-     * references behind each item. An item must be a reference to a variable defined before it.
-     */
-    private static List<List<String>> expandedSecretRefs(Map<String, Object> container, String service, String name) {
-        Map<String, Object> env = env(container, name);
-        assertNotNull(env, service + " gets no " + name);
-        List<String> defined = asList(container.get("env")).stream().map(e -> (String) path(e, "name")).toList();
-        List<List<String>> refs = new ArrayList<>();
-        for (String item : String.valueOf(env.get("value")).split(",")) {
-            Matcher reference = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(item.strip());
-            assertTrue(reference.matches(), name + " of " + service + " must be built from secret references: " + item);
-            String variable = reference.group(1);
-            assertTrue(defined.indexOf(variable) >= 0 && defined.indexOf(variable) < defined.indexOf(name),
-                    variable + " must be defined before " + name + " in " + service
-                            + " (Kubernetes expands only those)");
-            refs.add(secretRef(container, service, variable));
-        }
-        return refs;
     }
 
     /**

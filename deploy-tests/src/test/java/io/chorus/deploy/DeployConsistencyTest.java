@@ -60,7 +60,8 @@ class DeployConsistencyTest {
         required.put("history-service", concat(everyService, publisher));
         required.put("group-gateway", concat(everyService, List.of(
                 List.of("chorus.curve.proxy-secret-key"),
-                List.of("chorus.curve.allowed-keys", "chorus.curve.allowed-secret-keys"))));
+                List.of("chorus.curve.allowed-keys.history-service", "chorus.curve.allowed-secret-keys.history-service"),
+                List.of("chorus.curve.allowed-keys.dm-service", "chorus.curve.allowed-secret-keys.dm-service"))));
         return required;
     }
 

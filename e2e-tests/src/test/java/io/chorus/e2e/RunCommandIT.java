@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +36,7 @@ class RunCommandIT {
                 assertTrue(run.isReady(service), service + " ready");
             }
             assertTrue(run.output().contains("http://localhost:" + run.port("GATEWAY_1")), "prints every replica's URL");
+            assertBusOnLoopbackOnly(run.port("BUS_XSUB"));
 
             Path secondLog = run.state().resolve("second.out");
             Process second = run.startAgain(secondLog);
@@ -107,5 +115,31 @@ class RunCommandIT {
                                                     String clientId) throws Exception {
         return run.call(gateway, "POST", "/api/groups/" + group + "/messages", token,
                 "{\"text\":\"" + clientId + "\",\"clientId\":\"" + clientId + "\"}");
+    }
+
+    /** The gateway's bus listens on 127.0.0.1 only: no address of this machine's network reaches it. */
+    private static void assertBusOnLoopbackOnly(int busPort) throws Exception {
+        try (Socket local = new Socket()) {
+            local.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), busPort), 2000);
+        }
+        List<InetAddress> outside = NetworkInterface.networkInterfaces().filter(RunCommandIT::isUp)
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()).toList();
+        for (InetAddress address : outside) {
+            try (Socket remote = new Socket()) {
+                remote.connect(new InetSocketAddress(address, busPort), 2000);
+                throw new AssertionError("the bus answers on " + address.getHostAddress() + ":" + busPort);
+            } catch (ConnectException refused) {
+                // Refused: nothing listens there.
+            }
+        }
+    }
+
+    private static boolean isUp(NetworkInterface network) {
+        try {
+            return network.isUp();
+        } catch (SocketException e) {
+            return false;
+        }
     }
 }

@@ -61,7 +61,9 @@ public record ServiceSecrets(String internalCredential, CurveKeyPair busServer, 
         }
         if (module.equals("group-gateway")) {
             env.put("CHORUS_CURVE_PROXY_SECRET_KEY", busServer.secretKey());
-            env.put("CHORUS_CURVE_ALLOWED_KEYS", String.join(",", allowedKeys()));
+            // Each publisher's key under its service: a key may publish only that service's topics.
+            env.put("CHORUS_CURVE_ALLOWED_KEYS_HISTORY_SERVICE", historyPublisher.publicKey());
+            env.put("CHORUS_CURVE_ALLOWED_KEYS_DM_SERVICE", dmPublisher.publicKey());
         }
         return env;
     }
@@ -74,7 +76,8 @@ public record ServiceSecrets(String internalCredential, CurveKeyPair busServer, 
         config.put("chorus.curve.public-key", historyPublisher.publicKey());
         config.put("chorus.curve.secret-key", historyPublisher.secretKey());
         config.put("chorus.curve.proxy-secret-key", busServer.secretKey());
-        config.put("chorus.curve.allowed-keys", String.join(",", allowedKeys()));
+        config.put("chorus.curve.allowed-keys.history-service", historyPublisher.publicKey());
+        config.put("chorus.curve.allowed-keys.dm-service", dmPublisher.publicKey());
         return config;
     }
 

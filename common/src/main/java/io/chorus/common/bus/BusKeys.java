@@ -1,7 +1,9 @@
 package io.chorus.common.bus;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -30,10 +32,24 @@ public final class BusKeys {
     public static final String SECRET_KEY = "chorus.curve.secret-key";
     /** The proxy (group-gateway): its CURVE server secret key. */
     public static final String PROXY_SECRET_KEY = "chorus.curve.proxy-secret-key";
-    /** The proxy: the publishers' public keys it admits, comma-separated. */
+    /**
+     * The proxy: publishers' public keys, comma-separated, under the service that holds them:
+     * {@code chorus.curve.allowed-keys.history-service}, {@code ...dm-service}; a key may publish
+     * only its service's topics ({@link Topics#mayPublish}). Alone, the property names keys that
+     * are admitted (they connect) but belong to no service, so everything they send is refused:
+     * the form from before topics had owners, kept so such a configuration starts and says so.
+     */
     public static final String ALLOWED_KEYS = "chorus.curve.allowed-keys";
-    /** The proxy: publishers' secret keys, comma-separated, whose public halves it admits as well. */
+    /** The proxy: publishers' secret keys, comma-separated, whose public halves it admits; per service as above. */
     public static final String ALLOWED_SECRET_KEYS = "chorus.curve.allowed-secret-keys";
+    /** The proxy: history-service's keys (public; secret, whose public halves are computed). */
+    public static final String ALLOWED_KEYS_HISTORY_SERVICE = "chorus.curve.allowed-keys.history-service";
+    public static final String ALLOWED_SECRET_KEYS_HISTORY_SERVICE = "chorus.curve.allowed-secret-keys.history-service";
+    /** The proxy: dm-service's keys. */
+    public static final String ALLOWED_KEYS_DM_SERVICE = "chorus.curve.allowed-keys.dm-service";
+    public static final String ALLOWED_SECRET_KEYS_DM_SERVICE = "chorus.curve.allowed-secret-keys.dm-service";
+    /** The publisher an admitted key of the old, undifferentiated lists stands for: none, so it publishes nothing. */
+    public static final String NO_SERVICE = "no-service";
 
     private static final String KNOWN_KEYS_ONLY = "the bus admits only CURVE keys it knows"
             + " (the run command generates them; a Secret in a cluster)";
@@ -76,20 +92,45 @@ public final class BusKeys {
                 named(SERVER_KEY) + " or " + named(SERVER_SECRET_KEY) + " is required: " + KNOWN_KEYS_ONLY));
     }
 
-    /** The publishers' public keys the proxy admits: those listed, and those of the secret keys listed. */
-    public static Set<String> admittedPublisherKeys(Config config) {
-        Set<String> admitted = new LinkedHashSet<>();
-        raw(config, ALLOWED_KEYS).map(BusKeys::list).orElse(List.of()).stream()
-                .map(key -> CurveKeyPair.requireKey(key, "allowed publisher key"))
-                .forEach(admitted::add);
-        raw(config, ALLOWED_SECRET_KEYS).map(BusKeys::list).orElse(List.of()).stream()
-                .map(secret -> CurveKeyPair.fromSecret(CurveKeyPair.requireKey(secret, "allowed publisher secret key")).publicKey())
-                .forEach(admitted::add);
+    /**
+     * The publishers the proxy admits: each public key (listed, or computed from a listed secret
+     * key) with the service it belongs to, or {@link #NO_SERVICE} for a key of the old lists.
+     */
+    public static Map<String, String> admittedPublishers(Config config) {
+        Map<String, String> admitted = new LinkedHashMap<>();
+        admit(config, ALLOWED_KEYS, ALLOWED_SECRET_KEYS, NO_SERVICE, admitted);
+        admit(config, ALLOWED_KEYS_HISTORY_SERVICE, ALLOWED_SECRET_KEYS_HISTORY_SERVICE, Topics.HISTORY_SERVICE, admitted);
+        admit(config, ALLOWED_KEYS_DM_SERVICE, ALLOWED_SECRET_KEYS_DM_SERVICE, Topics.DM_SERVICE, admitted);
         if (admitted.isEmpty()) {
-            throw new IllegalStateException(named(ALLOWED_KEYS) + " or " + named(ALLOWED_SECRET_KEYS)
-                    + " must name at least one publisher key: " + KNOWN_KEYS_ONLY);
+            throw new IllegalStateException(named(ALLOWED_KEYS_HISTORY_SERVICE) + " and " + named(ALLOWED_KEYS_DM_SERVICE)
+                    + " (or their secret-key forms, " + named(ALLOWED_SECRET_KEYS_HISTORY_SERVICE) + " and "
+                    + named(ALLOWED_SECRET_KEYS_DM_SERVICE) + ") must name the publishers' keys: " + KNOWN_KEYS_ONLY);
         }
-        return Set.copyOf(admitted);
+        return Map.copyOf(admitted);
+    }
+
+    /** The publishers' public keys the proxy admits, whatever they may publish. */
+    public static Set<String> admittedPublisherKeys(Config config) {
+        return admittedPublishers(config).keySet();
+    }
+
+    private static void admit(Config config, String publicKeys, String secretKeys, String service, Map<String, String> admitted) {
+        List<String> keys = new ArrayList<>();
+        raw(config, publicKeys).map(BusKeys::list).orElse(List.of()).stream()
+                .map(key -> CurveKeyPair.requireKey(key, "allowed publisher key"))
+                .forEach(keys::add);
+        raw(config, secretKeys).map(BusKeys::list).orElse(List.of()).stream()
+                .map(secret -> CurveKeyPair.fromSecret(CurveKeyPair.requireKey(secret, "allowed publisher secret key")).publicKey())
+                .forEach(keys::add);
+        for (String key : keys) {
+            String before = admitted.get(key);
+            if (before != null && !before.equals(NO_SERVICE) && !before.equals(service)) {
+                // One key, one service: otherwise either could forge the other's log.
+                throw new IllegalStateException("one bus key is listed for both " + before + " and " + service
+                        + " (" + named(publicKeys) + "): give each publisher its own key");
+            }
+            admitted.put(key, service);
+        }
     }
 
     /** The property with the environment variable that sets it, for messages. */

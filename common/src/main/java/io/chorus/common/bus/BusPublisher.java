@@ -183,6 +183,8 @@ public class BusPublisher implements AutoCloseable {
         try (ZContext context = new ZContext(1)) {
             ZMQ.Socket socket = context.createSocket(SocketType.PUB);
             socket.setLinger(1000);
+            // What the proxy sends back (its subscriptions) is bounded as everything on the bus is.
+            socket.setMaxMsgSize(BusMessage.MAX_FRAME_BYTES);
             // Past this many queued messages per peer ZeroMQ drops; gap-filling covers it.
             socket.setSndHWM(100_000);
             socket.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);

@@ -1,6 +1,9 @@
 package io.chorus.common.bus;
 
 import io.chorus.common.naming.NameRule;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Topics on the ZeroMQ bus. A message is two frames, [topic][payload], both UTF-8; subscribers
@@ -25,7 +28,9 @@ import io.chorus.common.naming.NameRule;
  *   <li>{@code dm-typing/<recipient key>}: someone is typing to the recipient, as
  *       {@link io.chorus.common.message.Typing.InDm} JSON; ephemeral too.</li>
  * </ul>
- * Keys are names in lower case ({@link NameRule#key}).
+ * Keys are names in lower case ({@link NameRule#key}). Each kind has one publisher: the
+ * gateways' proxies pass a message only from a key of the service that owns its topic
+ * ({@link #mayPublish}), so one service's key cannot forge another's log.
  */
 public final class Topics {
 
@@ -37,7 +42,26 @@ public final class Topics {
     public static final String TYPING = "typing/";
     public static final String DM_TYPING = "dm-typing/";
 
+    /** The publishers, as the proxy names the key a message came from (its ZAP user id). */
+    public static final String HISTORY_SERVICE = "history-service";
+    public static final String DM_SERVICE = "dm-service";
+
+    private static final Map<String, List<String>> PUBLISHED_BY = Map.of(
+            HISTORY_SERVICE, List.of(GROUP, MEMBERSHIP, GROUP_CHANGE, TYPING),
+            DM_SERVICE, List.of(DM, DM_CHANGE, DM_TYPING));
+
     private Topics() {
+    }
+
+    /** The services that publish on the bus. */
+    public static Set<String> publishers() {
+        return PUBLISHED_BY.keySet();
+    }
+
+    /** Whether the publisher (a service name; anything else publishes nothing) may send on this topic. */
+    public static boolean mayPublish(String publisher, String topic) {
+        List<String> kinds = publisher == null ? null : PUBLISHED_BY.get(publisher);
+        return kinds != null && kinds.stream().anyMatch(topic::startsWith);
     }
 
     public static String group(String groupName) {

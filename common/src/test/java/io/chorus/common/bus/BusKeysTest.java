@@ -1,6 +1,7 @@
 package io.chorus.common.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,9 +116,35 @@ class BusKeysTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(Map.of(
                 "CHORUS_CURVE_SERVER_SECRET_KEY", server.secretKey(),
                 "CHORUS_CURVE_SECRET_KEY", publisher.secretKey(),
-                "CHORUS_CURVE_ALLOWED_SECRET_KEYS", publisher.secretKey()), 300)).build();
+                "CHORUS_CURVE_ALLOWED_SECRET_KEYS_HISTORY_SERVICE", publisher.secretKey()), 300)).build();
         assertEquals(server.publicKey(), BusKeys.serverPublicKey(config));
         assertEquals(publisher, BusKeys.publisherKeys(config));
-        assertEquals(Set.of(publisher.publicKey()), BusKeys.admittedPublisherKeys(config));
+        assertEquals(Map.of(publisher.publicKey(), Topics.HISTORY_SERVICE), BusKeys.admittedPublishers(config));
+    }
+
+    @Test
+    void eachAdmittedKeyBelongsToTheServiceItIsListedUnder() {
+        CurveKeyPair history = CurveKeyPair.generate();
+        CurveKeyPair dm = CurveKeyPair.generate();
+        CurveKeyPair old = CurveKeyPair.generate();
+        assertEquals(Map.of(history.publicKey(), Topics.HISTORY_SERVICE, dm.publicKey(), Topics.DM_SERVICE, old.publicKey(), BusKeys.NO_SERVICE),
+                BusKeys.admittedPublishers(config(Map.of(
+                        BusKeys.ALLOWED_KEYS_HISTORY_SERVICE, history.publicKey(),
+                        BusKeys.ALLOWED_SECRET_KEYS_DM_SERVICE, dm.secretKey(),
+                        // The old list: admitted, but of no service; listed under one as well, it is that service's.
+                        BusKeys.ALLOWED_KEYS, old.publicKey() + "," + history.publicKey()))));
+        IllegalStateException both = assertThrows(IllegalStateException.class, () -> BusKeys.admittedPublishers(config(Map.of(
+                BusKeys.ALLOWED_KEYS_HISTORY_SERVICE, history.publicKey(), BusKeys.ALLOWED_KEYS_DM_SERVICE, history.publicKey()))));
+        assertTrue(both.getMessage().contains("both"), both.getMessage());
+
+        assertTrue(Topics.mayPublish(Topics.HISTORY_SERVICE, Topics.membership("garden")));
+        assertTrue(Topics.mayPublish(Topics.HISTORY_SERVICE, Topics.typing("garden")));
+        assertTrue(Topics.mayPublish(Topics.DM_SERVICE, Topics.dmChange("bob")));
+        assertFalse(Topics.mayPublish(Topics.DM_SERVICE, Topics.membership("garden")));
+        assertFalse(Topics.mayPublish(Topics.DM_SERVICE, Topics.group("garden")));
+        assertFalse(Topics.mayPublish(Topics.HISTORY_SERVICE, Topics.dm("bob")));
+        assertFalse(Topics.mayPublish(Topics.HISTORY_SERVICE, Topics.dmTyping("bob")));
+        assertFalse(Topics.mayPublish(BusKeys.NO_SERVICE, Topics.group("garden")));
+        assertFalse(Topics.mayPublish(null, Topics.group("garden")));
     }
 }

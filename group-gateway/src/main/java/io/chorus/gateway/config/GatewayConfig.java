@@ -40,9 +40,9 @@ public interface GatewayConfig {
         @WithDefault("5557")
         int xsubPort();
 
-        // The proxy's CURVE secret key (chorus.curve.proxy-secret-key) and the publishers it admits
-        // (public keys in chorus.curve.allowed-keys, and/or secret keys in
-        // chorus.curve.allowed-secret-keys, whose public halves are computed) are read raw by common's BusKeys.
+        // The proxy's CURVE secret key (chorus.curve.proxy-secret-key) and the publishers it admits,
+        // by service (public keys in chorus.curve.allowed-keys.<service>, and/or secret keys in
+        // chorus.curve.allowed-secret-keys.<service>, whose public halves are computed) are read raw by common's BusKeys.
         // ZMTP heartbeats on the XSUB socket: chorus.bus.heartbeat-interval/-timeout (common's BusConfig).
 
         /**

@@ -9,6 +9,7 @@ import io.chorus.common.limits.LimitsSwitch;
 import io.chorus.common.limits.TypingThrottle;
 import io.chorus.common.message.MessageText;
 import io.chorus.gateway.bus.BusEvents;
+import io.chorus.gateway.bus.BusMeter;
 import io.chorus.gateway.bus.BusProxy;
 import io.chorus.gateway.client.DmClient;
 import io.chorus.gateway.client.GroupPosts;
@@ -36,6 +37,7 @@ import io.chorus.gateway.stream.StreamBounds;
 import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.Streams;
 import io.chorus.gateway.stream.TypingFeed;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.Startup;
@@ -48,6 +50,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -164,10 +168,23 @@ public class GatewayProducers {
     @Singleton
     @Startup
     BusProxy busProxy(GatewayConfig config, BusConfig bus, Config raw, BusEvents busEvents, MeterRegistry registry) {
+        // Counters kept by tag: the proxy loop counts every message, and a registry lookup each time is not free.
+        Map<String, Counter> passed = new ConcurrentHashMap<>();
+        Map<String, Counter> refused = new ConcurrentHashMap<>();
+        BusMeter meter = new BusMeter() {
+            @Override
+            public void passed(String kind) {
+                passed.computeIfAbsent(kind, k -> registry.counter("chorus.bus.messages", "kind", k)).increment();
+            }
+
+            @Override
+            public void refused(String reason) {
+                refused.computeIfAbsent(reason, r -> registry.counter("chorus.bus.refused", "reason", r)).increment();
+            }
+        };
         return new BusProxy(config.bus().bindAddress(), config.bus().xsubPort(), BusKeys.require(raw, BusKeys.PROXY_SECRET_KEY),
-                BusKeys.admittedPublisherKeys(raw), new Heartbeat(bus.heartbeatInterval(), bus.heartbeatTimeout()),
-                (kind, count) -> registry.counter("chorus.bus.messages", "kind", kind).increment(count),
-                busEvents::accept, BusEvents.TOPICS);
+                BusKeys.admittedPublishers(raw), new Heartbeat(bus.heartbeatInterval(), bus.heartbeatTimeout()),
+                meter, busEvents::accept, BusEvents.TOPICS);
     }
 
     void closeProxy(@Disposes BusProxy proxy) {

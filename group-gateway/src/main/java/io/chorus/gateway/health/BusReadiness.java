@@ -6,11 +6,13 @@ import io.chorus.gateway.stream.Logs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the proxy's sockets are bound and the group log is being followed (its head is
- * known), so a stream opened now gets every later message. The DM log is reported, not
+ * Ready when the proxy's sockets are bound, its threads (ZeroMQ's own included) alive and its
+ * loop not failing turn after turn, and the group log is being followed (its head is known), so
+ * a stream opened now gets every later message live. The DM log is reported, not
  * required: a dm-service outage should not take group messaging out of service.
  */
 @Readiness
@@ -29,9 +31,14 @@ public class BusReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("zeromq-bus")
-                .status(proxy.isRunning() && logs.groups().isStarted())
-                .withData("proxy", proxy.isRunning())
+        String failure = proxy.failure();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("zeromq-bus")
+                .status(failure == null && logs.groups().isStarted())
+                .withData("proxy", failure == null);
+        if (failure != null) {
+            response.withData("proxyFailure", failure);
+        }
+        return response
                 .withData("groupLogFollowedFrom", logs.groups().last())
                 .withData("dmLogFollowedFrom", logs.dms().last())
                 .withData("subscribers", fanout.subscriberCount())

@@ -2,6 +2,7 @@ package io.chorus.gateway.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,6 +89,32 @@ class BusEventsTest {
         assertFalse(memberships.isMember("garden", "carol"), "a late copy changes nothing");
         assertEquals(List.of(joined.id(), left.id()), projected.stream().map(LiveEvent::position).toList());
         assertEquals(message.id(), groupLog.last());
+    }
+
+    /**
+     * What the proxy's subscriber does with a payload it cannot read: drops it (BusProxy counts and
+     * warns). The follower must not move, and the position the bus garbled comes from the log.
+     */
+    @Test
+    void aMalformedPayloadMovesTheFollowerNowhereAndItsPositionIsReadFromTheLog() {
+        groupLog.catchUp();
+        GroupLogEntry joined = append(GroupLogEntry.JOINED, "Ivy");
+        assertThrows(IllegalArgumentException.class,
+                () -> events.accept(new BusMessage("membership/garden", "{\"id\":" + joined.id() + ",\"kind\":")));
+        assertThrows(IllegalArgumentException.class,
+                () -> events.accept(new BusMessage("group/garden", "{\"id\":\"not a position\"}")));
+        assertEquals(0, groupLog.last(), "a malformed message moves the follower nowhere");
+        assertFalse(memberships.isMember("garden", "ivy"));
+
+        GroupLogEntry message = append(GroupLogEntry.MESSAGE, "Ivy");
+        events.accept(onBus(json, message));
+        assertTrue(memberships.isMember("garden", "ivy"), "the join the bus garbled was read from the log");
+        assertEquals(message.id(), groupLog.last());
+
+        GroupLogEntry tail = append(GroupLogEntry.MESSAGE, "Ivy");
+        assertThrows(IllegalArgumentException.class, () -> events.accept(new BusMessage("group/garden", "not json")));
+        groupLog.catchUp();
+        assertEquals(tail.id(), groupLog.last(), "a garbled last message is read by the catch-up");
     }
 
     @Test
