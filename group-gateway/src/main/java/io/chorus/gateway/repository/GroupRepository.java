@@ -212,9 +212,12 @@ public class GroupRepository {
 
     /** Every group's member keys, by group key: the live streams' view of who may see what. */
     private static Map<String, Set<String>> allMemberships(Connection connection) throws SQLException {
-        String sql = "SELECT g.name_key, m.member_key FROM memberships m JOIN groups g ON g.id = m.group_id";
-        try (PreparedStatement query = connection.prepareStatement(sql);
-             ResultSet rows = query.executeQuery()) {
+        String sql = "SELECT group_key, member_key FROM memberships";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            // Read through a cursor (the transaction is open), not as one result held whole beside
+            // the map it fills: the start's peak is the map, not the map and every row as bytes.
+            query.setFetchSize(10_000);
+            ResultSet rows = query.executeQuery();
             Map<String, Set<String>> members = new HashMap<>();
             while (rows.next()) {
                 members.computeIfAbsent(rows.getString(1), key -> new HashSet<>()).add(rows.getString(2));

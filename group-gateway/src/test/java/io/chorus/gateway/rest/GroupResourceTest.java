@@ -239,6 +239,16 @@ class GroupResourceTest {
         assertNull(whole.next());
     }
 
+    @Test
+    void exposesHowManyMembershipsTheGatewayHoldsInMemory() {
+        create(unique("held"), unique("hana"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher held = java.util.regex.Pattern.compile("(?m)^chorus_memberships_held(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertTrue(held.find(), "the gauge is exported");
+        assertTrue(Double.parseDouble(held.group(1)) >= 1, held.group());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "201", "1000000000000", "abc", "1.5", "5;"})
     void refusesLimitsOutsideOneTo200(String limit) {
