@@ -672,26 +672,83 @@ function showConnection(text, kind) {
 
 // ---- Groups and DMs -----------------------------------------------------------------------
 
+// Group lists come in pages (docs/api.md: at most 200 each, `next` names the following one).
+
+/** Every page of a group list, following `next`: the caller's groups, which the sidebar shows all of. */
+async function allPages(path) {
+  const groups = [];
+  let after = null;
+  do {
+    const page = await gateway(path + (after === null ? '' : '&after=' + seg(after)));
+    groups.push(...page.groups);
+    after = page.next ?? null;
+  } while (after !== null);
+  return groups;
+}
+
+// The characters of a name's key, in the order the server sorts keys (byte order, lower case).
+const KEY_CHARS = '-.0123456789_abcdefghijklmnopqrstuvwxyz';
+const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+const SUGGESTIONS = 20;
+
+/**
+ * The `after` that starts a page at the first key beginning with `prefix`: the greatest key
+ * below all of them ("gar" → "gaq" and 29 "z"), '' when that is the first page. Null when no
+ * valid name can say it (the join box then suggests nothing).
+ */
+function afterForPrefix(prefix) {
+  const key = keyOf(prefix);
+  const head = key.slice(0, -1);
+  const last = KEY_CHARS.indexOf(key.at(-1));
+  // '-' sorts first: the key without it is the greatest below (it never starts with the prefix itself).
+  const after = last <= 0 ? head : (head + KEY_CHARS[last - 1]).padEnd(32, 'z');
+  if (after === '') return '';
+  return NAME.test(after) && after !== '.' && after !== '..' ? after : null;
+}
+
+let suggestionsAsked = 0;
+
+/**
+ * The join box's suggestions: groups you are not in whose name starts with what is typed, asked
+ * of the server page by page as you type, so every group can be found however many there are.
+ */
+async function suggestGroups() {
+  const typed = $('join-group-name').value.trim();
+  const asked = ++suggestionsAsked;
+  if (typed && !NAME.test(typed)) {
+    $('other-groups').replaceChildren();
+    return;
+  }
+  const after = typed ? afterForPrefix(typed) : '';
+  if (after === null) return;
+  const page = await gateway('/api/groups?limit=' + SUGGESTIONS + (after ? '&after=' + seg(after) : ''));
+  if (asked !== suggestionsAsked) return; // a later keystroke asked again; its answer wins
+  const options = page.groups
+    .filter((g) => keyOf(g.name).startsWith(keyOf(typed)))
+    .filter((g) => !state.conversations.get('g:' + keyOf(g.name))?.listed)
+    .map((g) => {
+      const option = document.createElement('option');
+      option.value = g.name;
+      return option;
+    });
+  $('other-groups').replaceChildren(...options);
+}
+
 async function refreshGroups() {
-  const [mine, all] = await Promise.all([gateway('/api/groups?member=me'), gateway('/api/groups')]);
-  const memberOf = new Set(mine.groups.map((g) => keyOf(g.name)));
+  const mine = await allPages('/api/groups?member=me&limit=200');
+  const memberOf = new Set(mine.map((g) => keyOf(g.name)));
   for (const conv of state.conversations.values()) {
     if (conv.kind === 'group') conv.listed = memberOf.has(keyOf(conv.name));
   }
-  mine.groups.forEach((g) => {
+  mine.forEach((g) => {
     const conv = conversation('group', g.name);
     conv.listed = true;
     conv.owner = g.owner;
     // The server's count (others' messages after the read marker), except for what is open now.
     if (typeof g.unread === 'number' && conv !== state.current) conv.unread = g.unread;
   });
-  const options = all.groups.filter((g) => !memberOf.has(keyOf(g.name))).map((g) => {
-    const option = document.createElement('option');
-    option.value = g.name;
-    return option;
-  });
-  $('other-groups').replaceChildren(...options);
   renderLists();
+  await suggestGroups();
 }
 
 async function refreshDms() {
@@ -804,6 +861,13 @@ function wire() {
     } catch (err) {
       $('sidebar-error').textContent = err.message;
     }
+  });
+
+  let suggesting;
+  $('join-group-name').addEventListener('input', () => {
+    // A pause in typing, not every keystroke, asks the server.
+    clearTimeout(suggesting);
+    suggesting = setTimeout(() => suggestGroups().catch(() => {}), 150);
   });
 
   $('join-group').addEventListener('submit', async (e) => {

@@ -134,13 +134,17 @@ final class ChatSession {
             return;
         }
         api.group(conversation.name());
-        for (JsonNode group : api.groups(true).path("groups")) {
-            if (group.path("name").asText().equalsIgnoreCase(conversation.name())) {
-                return;
+        // Presence answers members only (403 otherwise): one small request, where the caller's
+        // group list comes in pages and may not hold this group on its first.
+        try {
+            api.presence(conversation.name());
+        } catch (ChorusException refused) {
+            if (refused.status() == 403) {
+                throw ChorusException.refused(403, "you are not a member of " + conversation.name()
+                        + "; join it first: chorus join " + conversation.name());
             }
+            throw refused;
         }
-        throw ChorusException.refused("you are not a member of " + conversation.name()
-                + "; join it first: chorus join " + conversation.name());
     }
 
     private String readLine() {

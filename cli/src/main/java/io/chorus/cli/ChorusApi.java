@@ -79,8 +79,19 @@ final class ChorusApi {
         return gateway("GET", "/api/groups/" + segment(group) + "/messages" + query(page), null);
     }
 
-    JsonNode groups(boolean mine) {
-        return gateway("GET", mine ? "/api/groups?member=me" : "/api/groups", null);
+    /** One page of the group list: all groups or the caller's, after the named group, at most limit (server default when null). */
+    JsonNode groups(boolean mine, String after, Integer limit) {
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        if (mine) {
+            query.add("member=me");
+        }
+        if (after != null) {
+            query.add("after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        }
+        if (limit != null) {
+            query.add("limit=" + limit);
+        }
+        return gateway("GET", "/api/groups" + query, null);
     }
 
     JsonNode group(String group) {

@@ -34,7 +34,11 @@ class ChorusCommandTest {
     Path config;
 
     private HttpServer server;
+    private static final List<String> GROUPS = java.util.stream.IntStream.range(0, 120)
+            .mapToObj(i -> String.format("g%03d", i)).toList();
+
     private final List<String> passwords = new CopyOnWriteArrayList<>();
+    private final List<String> groupQueries = new CopyOnWriteArrayList<>();
     private String url;
 
     record Result(int exitCode, String out, String err) {
@@ -67,6 +71,7 @@ class ChorusCommandTest {
                 respond(exchange, 401, "application/problem+json", "{\"status\":401,\"detail\":\"bad token\"}");
             }
         });
+        server.createContext("/api/groups", this::groupPage);
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -74,6 +79,30 @@ class ChorusCommandTest {
     @AfterEach
     void stopServer() {
         server.stop(0);
+    }
+
+    /** 120 groups, paged as the gateway pages them: by name after {@code after}, 50 unless {@code limit} says. */
+    private void groupPage(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        groupQueries.add(query == null ? "" : query);
+        Map<String, String> parameters = new java.util.HashMap<>();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            String[] parts = pair.split("=", 2);
+            parameters.put(parts[0], parts.length > 1 ? parts[1] : "");
+        }
+        int limit = Integer.parseInt(parameters.getOrDefault("limit", "50"));
+        String after = parameters.getOrDefault("after", "");
+        List<String> page = GROUPS.stream().filter(name -> name.compareTo(after) > 0).limit(limit + 1).toList();
+        boolean more = page.size() > limit;
+        page = more ? page.subList(0, limit) : page;
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+        page.forEach(name -> body.withArray("groups").addObject().put("name", name).put("memberCount", 2)
+                .put("unread", parameters.containsKey("member") ? 3 : 0));
+        body.withArray("groups");
+        if (more) {
+            body.put("next", page.getLast());
+        }
+        respond(exchange, 200, "application/json", body.toString());
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -85,7 +114,7 @@ class ChorusCommandTest {
     }
 
     private Result run(String stdin, String... args) {
-        Chorus chorus = new Chorus(Map.of("XDG_CONFIG_HOME", config.toString(), "CHORUS_USERS_URL", url),
+        Chorus chorus = new Chorus(Map.of("XDG_CONFIG_HOME", config.toString(), "CHORUS_USERS_URL", url, "CHORUS_GATEWAY_URL", url),
                 "/nonexistent", new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         CommandLine commandLine = Chorus.commandLine(chorus);
         StringWriter out = new StringWriter();
@@ -128,6 +157,40 @@ class ChorusCommandTest {
         Result after = run("", "whoami");
         assertEquals(1, after.exitCode());
         assertTrue(after.err().contains("not logged in"), after.err());
+    }
+
+    @Test
+    void groupsFollowsEveryPageToListAllGroupsInOrder() throws Exception {
+        assertEquals(0, run("pw-of-alice\n", "login", "alice", "--password-stdin").exitCode());
+        Result all = run("", "groups");
+        assertEquals(0, all.exitCode(), all.err());
+        assertEquals(GROUPS.stream().map(name -> name + "  (2 members)").toList(), all.out().lines().toList());
+        assertEquals(List.of("", "after=g049", "after=g099"), groupQueries, "one request per page, each after the last");
+
+        groupQueries.clear();
+        Result json = run("", "groups", "--mine", "--json");
+        assertEquals(0, json.exitCode(), json.err());
+        JsonNode whole = JSON.readTree(json.out());
+        assertEquals(120, whole.path("groups").size(), "--json gathers the pages into one list");
+        assertEquals(3, whole.path("groups").get(119).path("unread").asInt());
+        assertEquals(List.of("member=me", "member=me&after=g049", "member=me&after=g099"), groupQueries);
+    }
+
+    @Test
+    void groupsWithAfterOrLimitPrintsOnePageAndHowToAskForTheNext() throws Exception {
+        assertEquals(0, run("pw-of-alice\n", "login", "alice", "--password-stdin").exitCode());
+        Result page = run("", "groups", "--mine", "--after", "g010", "--limit", "2");
+        assertEquals(0, page.exitCode(), page.err());
+        assertEquals("g011  (2 members)  3 unread\ng012  (2 members)  3 unread\n", page.out());
+        assertEquals("more: chorus groups --mine --after g012 --limit 2\n", page.err());
+        assertEquals(List.of("member=me&after=g010&limit=2"), groupQueries);
+
+        Result last = run("", "groups", "--after", "g117");
+        assertEquals("g118  (2 members)\ng119  (2 members)\n", last.out());
+        assertEquals("", last.err(), "the last page names no next");
+        Result json = run("", "groups", "--limit", "1", "--json");
+        assertEquals("g000", JSON.readTree(json.out()).path("next").asText(), "--json prints the page as the server sent it");
+        assertEquals(2, run("", "groups", "--limit", "0").exitCode());
     }
 
     @Test

@@ -287,7 +287,7 @@ class HostileInputIT {
             case "directory" -> { service = "user-service"; path = "/api/users"; query = query("prefix", "after", "limit"); }
             case "me" -> { service = "user-service"; path = "/api/me"; query = query("x"); }
             case "create-group" -> { service = "group-gateway"; method = "POST"; path = "/api/groups"; body = jsonBody("name"); }
-            case "groups" -> { service = "group-gateway"; path = "/api/groups"; query = query("member"); }
+            case "groups" -> { service = "group-gateway"; path = "/api/groups"; query = query("member", "after", "limit"); }
             case "group" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name); }
             case "members" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/members"; }
             case "join" -> { service = "group-gateway"; method = "PUT"; path = "/api/groups/" + groupOr(name) + "/members/me"; }

@@ -99,6 +99,33 @@ class WebClientIT extends AgainstCluster {
     }
 
     @Test
+    void listsEveryGroupOfYoursAndSuggestsGroupsToJoinPastTheFirstPageOfTheList() {
+        String prefix = Api.unique("many");
+        // One more than the page asks for per page of the caller's groups (200): the last is on a second page.
+        List<String> many = IntStream.rangeClosed(0, 200).mapToObj(i -> prefix + String.format("-%03d", i)).toList();
+        try (WebPage alice = page("alice"); WebPage bob = page("bob")) {
+            alice.register(password(alice));
+            bob.register(password(bob));
+            String token = alice.token();
+            many.parallelStream().forEach(group -> api.createGroup(token, group));
+            alice.reload();
+            await("every group of alice's in her sidebar").atMost(WAIT).pollInSameThread()
+                    .until(() -> alice.sidebarEntries().stream().filter(e -> e.startsWith("# " + prefix)).count() == many.size());
+            assertTrue(alice.sidebarEntries().stream().anyMatch(e -> e.startsWith("# " + many.getLast())),
+                    "the group on the second page too");
+
+            // bob's join box asks the server for what he types, wherever it is in the list.
+            bob.type("join-group-name", prefix.toUpperCase() + "-19");
+            List<String> expected = many.subList(190, 200);
+            await("bob's suggestions").atMost(WAIT).pollInSameThread()
+                    .until(() -> bob.elements("#other-groups option").stream().map(o -> o.getAttribute("value")).toList(),
+                            expected::equals);
+            bob.element("#join-group-name").clear();
+            bob.joinGroup(many.get(195));
+        }
+    }
+
+    @Test
     void directMessagesArriveLiveWithAnUnreadMarkAndBothSidesSeeTheConversation() {
         try (WebPage alice = page("alice"); WebPage bob = page("bob")) {
             alice.register(password(alice));

@@ -72,9 +72,11 @@ public class GatewayProducers {
     /** Starts from the table; the group follower's start brings it up to the log's head. */
     @Produces
     @Singleton
-    Memberships memberships(MembershipProjection projection) {
+    Memberships memberships(MembershipProjection projection, MeterRegistry registry) {
         Memberships memberships = new Memberships();
         memberships.load(projection.snapshot().membersByGroup());
+        // About 100 bytes of heap each (docs/operations.md): what an operator sizes the heap by.
+        registry.gauge("chorus.memberships.held", memberships, Memberships::size);
         return memberships;
     }
 

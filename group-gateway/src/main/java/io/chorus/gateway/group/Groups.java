@@ -2,6 +2,7 @@ package io.chorus.gateway.group;
 
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.naming.NameRule;
+import io.chorus.common.paging.PageLimit;
 import io.chorus.gateway.repository.GroupRepository;
 import io.chorus.gateway.stream.Memberships;
 import java.util.List;
@@ -14,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * leaves are entries of the group log; the memberships table follows them (a projection).
  */
 public class Groups {
+
+    /** SPEC: a group list page holds 50 groups unless asked otherwise, and never more than 200. */
+    public static final int DEFAULT_PAGE_SIZE = 50;
+    public static final int MAX_PAGE_SIZE = 200;
 
     /** The group log, as far as membership goes. */
     public interface MembershipLog {
@@ -58,8 +63,28 @@ public class Groups {
         return new Change(find(group.name()), position);
     }
 
-    public List<Group> list(String onlyOfMember) {
-        return onlyOfMember == null ? repository.all() : repository.of(onlyOfMember);
+    /**
+     * One page of the groups (or, {@code onlyOfMember} given, of that user's), in name order
+     * ignoring case, after the group named {@code after}: paged as the user directory is (SPEC),
+     * {@code next} the {@code after} of the following page, null on the last.
+     */
+    public Page page(String onlyOfMember, String after, String limit) {
+        if (after != null && !NameRule.isValid(after)) {
+            throw ProblemException.invalid("after must be a group name: " + NameRule.DESCRIPTION);
+        }
+        int size = PageLimit.parse(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        // Every key sorts after "", so the first page is the same index range as any other.
+        String afterKey = after == null ? "" : NameRule.key(after);
+        // One row more than the page says whether another page follows, without a count.
+        List<Group> found = onlyOfMember == null ? repository.page(afterKey, size + 1)
+                : repository.pageOf(onlyOfMember, afterKey, size + 1);
+        boolean more = found.size() > size;
+        List<Group> page = more ? found.subList(0, size) : found;
+        return new Page(page, more ? page.getLast().name() : null);
+    }
+
+    /** A page of groups; {@code next} is null on the last page. */
+    public record Page(List<Group> groups, String next) {
     }
 
     public Group find(String name) {

@@ -20,8 +20,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class GroupRepository {
 
-    private static final String GROUP_COLUMNS = "g.id, g.name, g.created_by, g.created_at, "
-            + "(SELECT count(*) FROM memberships m WHERE m.group_id = g.id) AS member_count";
+    // member_count is a column the membership projection keeps (V4), not a count(*) per group read.
+    private static final String GROUP_COLUMNS = "g.id, g.name, g.created_by, g.created_at, g.member_count";
 
     private final AgroalDataSource dataSource;
 
@@ -70,13 +70,20 @@ public class GroupRepository {
                 .stream().findFirst();
     }
 
-    public List<Group> all() {
-        return query("SELECT " + GROUP_COLUMNS + " FROM groups g ORDER BY g.name_key");
+    /**
+     * Up to {@code limit} groups whose key comes after {@code afterKey} ("" for the first page), in
+     * key order: one range of the name_key index.
+     */
+    public List<Group> page(String afterKey, int limit) {
+        return query("SELECT " + GROUP_COLUMNS + " FROM groups g WHERE g.name_key > ? ORDER BY g.name_key LIMIT ?",
+                limit, afterKey);
     }
 
-    public List<Group> of(String member) {
-        return query("SELECT " + GROUP_COLUMNS + " FROM groups g JOIN memberships mine ON mine.group_id = g.id "
-                + "WHERE mine.member_key = ? ORDER BY g.name_key", NameRule.key(member));
+    /** As {@link #page}, only the member's groups: one range of memberships (member_key, group_key). */
+    public List<Group> pageOf(String member, String afterKey, int limit) {
+        return query("SELECT " + GROUP_COLUMNS + " FROM memberships mine JOIN groups g ON g.id = mine.group_id "
+                + "WHERE mine.member_key = ? AND mine.group_key > ? ORDER BY mine.group_key LIMIT ?",
+                limit, NameRule.key(member), afterKey);
     }
 
     public List<Member> members(long groupId) {
@@ -131,22 +138,33 @@ public class GroupRepository {
                     connection.rollback();
                     return;
                 }
+                String groupKey = NameRule.key(group);
+                int changed;
                 if (joined) {
                     try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO memberships (group_id, member, member_key, joined_position) "
-                                    + "SELECT id, ?, ?, ? FROM groups WHERE name_key = ? ON CONFLICT DO NOTHING")) {
+                            "INSERT INTO memberships (group_id, group_key, member, member_key, joined_position) "
+                                    + "SELECT id, name_key, ?, ?, ? FROM groups WHERE name_key = ? ON CONFLICT DO NOTHING")) {
                         insert.setString(1, member);
                         insert.setString(2, NameRule.key(member));
                         insert.setLong(3, position);
-                        insert.setString(4, NameRule.key(group));
-                        insert.executeUpdate();
+                        insert.setString(4, groupKey);
+                        changed = insert.executeUpdate();
                     }
                 } else {
-                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM memberships "
-                            + "WHERE member_key = ? AND group_id = (SELECT id FROM groups WHERE name_key = ?)")) {
+                    try (PreparedStatement delete = connection.prepareStatement(
+                            "DELETE FROM memberships WHERE member_key = ? AND group_key = ?")) {
                         delete.setString(1, NameRule.key(member));
-                        delete.setString(2, NameRule.key(group));
-                        delete.executeUpdate();
+                        delete.setString(2, groupKey);
+                        changed = delete.executeUpdate();
+                    }
+                }
+                // Only a row actually added or removed moves the count: a repeated join changes nothing.
+                if (changed == 1) {
+                    try (PreparedStatement count = connection.prepareStatement(
+                            "UPDATE groups SET member_count = member_count + ? WHERE name_key = ?")) {
+                        count.setInt(1, joined ? 1 : -1);
+                        count.setString(2, groupKey);
+                        count.executeUpdate();
                     }
                 }
                 try (PreparedStatement advance = connection.prepareStatement(
@@ -194,9 +212,12 @@ public class GroupRepository {
 
     /** Every group's member keys and join positions, by group key: the live streams' view of who may see what. */
     private static Map<String, Map<String, Long>> allMemberships(Connection connection) throws SQLException {
-        String sql = "SELECT g.name_key, m.member_key, m.joined_position FROM memberships m JOIN groups g ON g.id = m.group_id";
-        try (PreparedStatement query = connection.prepareStatement(sql);
-             ResultSet rows = query.executeQuery()) {
+        String sql = "SELECT group_key, member_key, joined_position FROM memberships";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            // Read through a cursor (the transaction is open), not as one result held whole beside
+            // the map it fills: the start's peak is the map, not the map and every row as bytes.
+            query.setFetchSize(10_000);
+            ResultSet rows = query.executeQuery();
             Map<String, Map<String, Long>> members = new HashMap<>();
             while (rows.next()) {
                 members.computeIfAbsent(rows.getString(1), key -> new HashMap<>()).put(rows.getString(2), rows.getLong(3));
@@ -206,10 +227,18 @@ public class GroupRepository {
     }
 
     private List<Group> query(String sql, String... parameters) {
+        return query(sql, 0, parameters);
+    }
+
+    /** The string parameters in order, then {@code limit} as the last parameter when it is above 0. */
+    private List<Group> query(String sql, int limit, String... parameters) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 query.setString(i + 1, parameters[i]);
+            }
+            if (limit > 0) {
+                query.setInt(parameters.length + 1, limit);
             }
             List<Group> groups = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {

@@ -71,21 +71,26 @@ public class GroupResource {
         return Response.created(URI.create("/api/groups/" + created.name())).entity(created).build();
     }
 
-    /** Every group, or ({@code ?member=me}) the caller's, each with their unread count and read marker. */
+    /**
+     * A page of every group, or ({@code ?member=me}) of the caller's, each of those with their
+     * unread count and read marker: one call to history-service per page, whatever its size.
+     */
     @GET
-    public Object list(@QueryParam("member") String member) {
+    public Object list(@QueryParam("member") String member, @QueryParam("after") String after,
+                       @QueryParam("limit") String limit) {
         if (member != null && !member.equals("me")) {
             throw ProblemException.invalid("member takes only the value 'me'");
         }
         if (member == null) {
-            return new GroupList(groups.list(null).stream().map(GroupView::of).toList());
+            Groups.Page page = groups.page(null, after, limit);
+            return new GroupList(page.groups().stream().map(GroupView::of).toList(), page.next());
         }
-        List<Group> mine = groups.list(caller.getName());
-        Map<String, HistoryClient.Unread> unread = unread(mine);
-        return new MemberGroupList(mine.stream().map(group -> {
+        Groups.Page mine = groups.page(caller.getName(), after, limit);
+        Map<String, HistoryClient.Unread> unread = unread(mine.groups());
+        return new MemberGroupList(mine.groups().stream().map(group -> {
             String key = NameRule.key(group.name());
             return MemberGroupView.of(group, unread == null ? null : unread.getOrDefault(key, new HistoryClient.Unread(key, 0, null)));
-        }).toList());
+        }).toList(), mine.next());
     }
 
     /**
@@ -208,8 +213,9 @@ public class GroupResource {
         }
     }
 
+    /** {@code next}: the {@code after} of the following page, left out on the last page. */
     @RegisterForReflection
-    public record GroupList(List<GroupView> groups) {
+    public record GroupList(List<GroupView> groups, @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
     }
 
     @RegisterForReflection
@@ -236,7 +242,7 @@ public class GroupResource {
     }
 
     @RegisterForReflection
-    public record MemberGroupList(List<MemberGroupView> groups) {
+    public record MemberGroupList(List<MemberGroupView> groups, @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
     }
 
     @RegisterForReflection

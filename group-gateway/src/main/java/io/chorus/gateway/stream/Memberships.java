@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who belongs to which group, in memory, for the fan-out: checking the database for every
@@ -13,19 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keys are lower-case names. Each membership keeps the log position of its join, so a replay
  * read a page at a time shows a member nothing of a group from before they (last) joined it,
  * whichever page that join falls in.
+ *
+ * <p>Every membership of every group is held: about 100 bytes each (docs/operations.md, "Memory
+ * of the membership state"), so the count is a metric an operator sizes the heap by.
  */
 public class Memberships {
 
     /** Group key → member key → the position of the member's join (0 where it is not known). */
     private final Map<String, Map<String, Long>> membersByGroup = new ConcurrentHashMap<>();
+    private final AtomicLong held = new AtomicLong();
 
     public void load(Map<String, Map<String, Long>> snapshot) {
-        snapshot.forEach((group, members) -> membersByGroup.computeIfAbsent(group, key -> new ConcurrentHashMap<>())
-                .putAll(members));
+        snapshot.forEach((group, members) -> members.forEach((member, position) -> add(group, member, position)));
     }
 
     public void replaceAll(Map<String, Map<String, Long>> snapshot) {
         membersByGroup.clear();
+        held.set(0);
         load(snapshot);
     }
 
@@ -35,14 +40,21 @@ public class Memberships {
     }
 
     public void add(String groupKey, String memberKey, long joinPosition) {
-        membersByGroup.computeIfAbsent(groupKey, key -> new ConcurrentHashMap<>()).put(memberKey, joinPosition);
+        if (membersByGroup.computeIfAbsent(groupKey, key -> new ConcurrentHashMap<>()).put(memberKey, joinPosition) == null) {
+            held.incrementAndGet();
+        }
     }
 
     public void remove(String groupKey, String memberKey) {
         Map<String, Long> members = membersByGroup.get(groupKey);
-        if (members != null) {
-            members.remove(memberKey);
+        if (members != null && members.remove(memberKey) != null) {
+            held.decrementAndGet();
         }
+    }
+
+    /** How many memberships this gateway holds in memory. */
+    public long size() {
+        return held.get();
     }
 
     public boolean isMember(String groupKey, String memberKey) {

@@ -9,8 +9,11 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chorus.gateway.group.Groups;
 import io.chorus.gateway.testing.FakeLogsResource;
 import io.chorus.testing.ChorusTestResource;
 import io.chorus.testing.TestTokens;
@@ -28,7 +31,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,8 +92,8 @@ class GroupResourceTest {
 
     @Test
     void listsTheCallersGroupsEvenWhenHistoryCannotCountTheirUnreadMessages() {
-        // This suite's stand-in for history-service has no /internal/unread: the counts are left out, the list stays.
-        String group = unique("counted");
+        // This suite's stand-in for history-service fails unread counts for "uncounted" groups: the counts are left out, the list stays.
+        String group = unique("uncounted");
         String alice = unique("alice");
         create(group, alice);
         given().auth().oauth2(TestTokens.valid(alice)).get("/api/groups?member=me").then().statusCode(200)
@@ -105,10 +113,13 @@ class GroupResourceTest {
                 .body("cursor", notNullValue());
         given().auth().oauth2(bobToken).put("/api/groups/" + group.toUpperCase() + "/members/me")
                 .then().statusCode(200).body("memberCount", equalTo(2)).body("cursor", nullValue());
+        given().auth().oauth2(bobToken).get("/api/groups?limit=1&after=" + group.substring(0, group.length() - 1))
+                .then().statusCode(200).body("groups[0].name", equalTo(group)).body("groups[0].memberCount", equalTo(2));
         given().auth().oauth2(bobToken).queryParam("member", "me").get("/api/groups")
                 .then().statusCode(200).body("groups.name", hasItem(group));
         given().auth().oauth2(bobToken).delete("/api/groups/" + group + "/members/me").then().statusCode(204);
         given().auth().oauth2(bobToken).delete("/api/groups/" + group + "/members/me").then().statusCode(204);
+        given().auth().oauth2(bobToken).get("/api/groups/" + group).then().statusCode(200).body("memberCount", equalTo(1));
         given().auth().oauth2(bobToken).queryParam("member", "me").get("/api/groups")
                 .then().statusCode(200).body("groups.name", not(hasItem(group)));
         given().auth().oauth2(bobToken).get("/api/groups")
@@ -136,6 +147,127 @@ class GroupResourceTest {
         given().auth().oauth2(token).get("/api/groups/" + missing + "/messages").then().statusCode(404);
         given().auth().oauth2(token).put("/api/groups/" + missing + "/members/me").then().statusCode(404);
         given().auth().oauth2(token).get("/api/groups/" + missing + "/members").then().statusCode(404);
+    }
+
+    /** A page as the client sees it: the names in order and the {@code next} it was given, null if absent. */
+    private record ListPage(List<String> names, String next, List<Map<String, Object>> groups) {
+    }
+
+    private static ListPage listPage(String token, Map<String, String> query) {
+        io.restassured.path.json.JsonPath page = given().auth().oauth2(token).queryParams(query).get("/api/groups")
+                .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+        Map<String, Object> whole = page.getMap("$");
+        return new ListPage(page.getList("groups.name", String.class), (String) whole.get("next"), page.getList("groups"));
+    }
+
+    /** Follows {@code next} from the first page to the last, checking how each page ends. */
+    private static List<ListPage> walk(String token, Map<String, String> query) {
+        List<ListPage> pages = new ArrayList<>();
+        String after = null;
+        do {
+            Map<String, String> asked = new HashMap<>(query);
+            if (after != null) {
+                asked.put("after", after);
+            }
+            ListPage page = listPage(token, asked);
+            if (page.next() != null) {
+                assertEquals(page.names().getLast(), page.next(), "next is the after of the following page");
+            }
+            pages.add(page);
+            after = page.next();
+            assertTrue(pages.size() < 100, "the walk ends");
+        } while (after != null);
+        return pages;
+    }
+
+    private static List<String> names(List<ListPage> pages) {
+        return pages.stream().flatMap(page -> page.names().stream()).toList();
+    }
+
+    /** Case mixed on purpose: the order and {@code after} compare lower-case keys. */
+    private static String pagedName(String prefix, int i) {
+        return prefix + (i % 2 == 0 ? "-A" : "-a") + String.format("%03d", i);
+    }
+
+    @Test
+    void listsEveryGroupOnceInNameOrderAcrossBoundedPages() {
+        String prefix = "pg" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> mine = IntStream.range(0, 260).mapToObj(i -> pagedName(prefix, i)).toList();
+        // A creator each: the test is about lists, not about one user's write budget.
+        mine.parallelStream().forEach(name -> create(name, unique("maker")));
+        String reader = TestTokens.valid(unique("reader"));
+
+        List<ListPage> pages = walk(reader, Map.of("limit", "200"));
+        List<String> all = names(pages);
+        assertTrue(pages.stream().allMatch(page -> page.names().size() <= 200), "no page holds more than the limit");
+        assertTrue(pages.stream().limit(pages.size() - 1).allMatch(page -> page.names().size() == 200), "pages are full but the last");
+        assertEquals(all.stream().distinct().count(), all.size(), "no group twice");
+        assertEquals(all.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList(), all, "name order, ignoring case");
+        assertEquals(mine, all.stream().filter(name -> name.startsWith(prefix)).toList(), "every group once, in order");
+        assertNull(pages.getLast().next(), "the last page has no next");
+
+        ListPage first = listPage(reader, Map.of());
+        assertEquals(Groups.DEFAULT_PAGE_SIZE, first.names().size(), "50 unless asked");
+        assertNotNull(first.next());
+        assertEquals(200, listPage(reader, Map.of("limit", "200")).names().size(), "up to 200 when asked");
+        assertEquals(mine.subList(101, 104), listPage(reader, Map.of("after", mine.get(100).toUpperCase(), "limit", "3")).names(),
+                "after compares keys, whatever the case it is given in");
+    }
+
+    @Test
+    void pagesTheCallersGroupsWithOneUnreadCountPerPage() {
+        String prefix = "pm" + UUID.randomUUID().toString().substring(0, 8);
+        String mia = unique("mia");
+        List<String> hers = IntStream.range(0, 55).mapToObj(i -> pagedName(prefix, i)).toList();
+        hers.forEach(name -> create(name, mia));
+        // Others' groups between hers in name order, which her list must skip.
+        List.of(prefix + "-a0005x", prefix + "-A0030x").forEach(name -> create(name, unique("other")));
+        String token = TestTokens.valid(mia);
+
+        List<ListPage> pages = walk(token, Map.of("member", "me"));
+        assertEquals(List.of(50, 5), pages.stream().map(page -> page.names().size()).toList(), "50 a page unless asked");
+        assertEquals(hers, names(pages), "every group of hers once, in name order, and no one else's");
+        for (ListPage page : pages) {
+            for (Map<String, Object> group : page.groups()) {
+                // The stand-in history answers each group with the number of groups asked in the same call.
+                assertEquals(page.names().size(), ((Number) group.get("unread")).intValue(), "one unread call per page");
+                assertEquals(7, ((Number) group.get("lastRead")).intValue());
+            }
+        }
+        ListPage whole = listPage(token, Map.of("member", "me", "limit", "200"));
+        assertEquals(hers, whole.names());
+        assertNull(whole.next());
+    }
+
+    @Test
+    void exposesHowManyMembershipsTheGatewayHoldsInMemory() {
+        create(unique("held"), unique("hana"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher held = java.util.regex.Pattern.compile("(?m)^chorus_memberships_held(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertTrue(held.find(), "the gauge is exported");
+        assertTrue(Double.parseDouble(held.group(1)) >= 1, held.group());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "201", "1000000000000", "abc", "1.5", "5;"})
+    void refusesLimitsOutsideOneTo200(String limit) {
+        String token = TestTokens.valid(unique("lena"));
+        for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("member", "me"))) {
+            given().auth().oauth2(token).queryParams(form).queryParam("limit", limit)
+                    .get("/api/groups").then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", equalTo("limit must be a whole number from 1 to 200"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"has space", "..", "abcdefghijklmnopqrstuvwxyz0123456", "caf\u00e9"})
+    void refusesAnAfterThatIsNoGroupName(String after) {
+        String token = TestTokens.valid(unique("otto"));
+        for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("member", "me"))) {
+            given().auth().oauth2(token).queryParams(form).queryParam("after", after)
+                    .get("/api/groups").then().statusCode(400).contentType("application/problem+json");
+        }
     }
 
     @ParameterizedTest

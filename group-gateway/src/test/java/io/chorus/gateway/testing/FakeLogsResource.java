@@ -72,6 +72,8 @@ public class FakeLogsResource implements QuarkusTestResourceLifecycleManager {
                     .put("sentAt", Instant.now().toString());
             groupLog.add(entry);
             respond(exchange, 201, entry);
+        } else if (path.equals("/internal/unread")) {
+            unread(exchange);
         } else if (path.equals("/internal/messages/head")) {
             respond(exchange, 200, mapper.createObjectNode().put("position", groupLog.size()));
         } else if (path.equals("/internal/messages")) {
@@ -86,6 +88,30 @@ public class FakeLogsResource implements QuarkusTestResourceLifecycleManager {
         } else {
             respond(exchange, 404, mapper.createObjectNode().put("status", 404));
         }
+    }
+
+    /**
+     * Unread counts that show how they were asked for: each group's {@code unread} is the number
+     * of groups in the request (a list page asking group by group would see 1 everywhere), and
+     * {@code lastRead} is 7. A request naming a group whose name starts with "uncounted" fails
+     * as an unreachable history-service would.
+     */
+    private void unread(HttpExchange exchange) throws IOException {
+        List<String> asked = new ArrayList<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            if (pair.startsWith("group=")) {
+                asked.add(URLDecoder.decode(pair.substring("group=".length()), StandardCharsets.UTF_8));
+            }
+        }
+        if (asked.stream().anyMatch(group -> group.toLowerCase().startsWith("uncounted"))) {
+            respond(exchange, 503, mapper.createObjectNode().put("status", 503).put("title", "Service Unavailable"));
+            return;
+        }
+        ArrayNode groups = mapper.createArrayNode();
+        asked.forEach(group -> groups.addObject().put("groupKey", group.toLowerCase()).put("unread", asked.size())
+                .put("lastRead", 7));
+        respond(exchange, 200, mapper.createObjectNode().set("groups", groups));
     }
 
     private String caller(String authorization) throws IOException {
