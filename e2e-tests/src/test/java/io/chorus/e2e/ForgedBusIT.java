@@ -42,6 +42,7 @@ class ForgedBusIT extends AgainstCluster {
 
     @Test
     void aFrameAnnouncedPastTheBoundIsRefusedAndEveryServiceStillServes() throws Exception {
+        assertEveryServiceServes();
         try (Socket attacker = new Socket("127.0.0.1", cluster.busPort("group-gateway"))) {
             attacker.setSoTimeout(10_000);
             OutputStream out = attacker.getOutputStream();
@@ -198,7 +199,10 @@ class ForgedBusIT extends AgainstCluster {
             assertEquals(List.of("real-after-forgery"), history);
             System.out.printf("forged bus: %d forged messages from 2 unauthenticated sockets, none delivered%n", sent);
 
-            // The control: the same forgery from a socket holding an admitted key does reach the stream.
+            // The control: a socket holding an admitted key reaches the stream. It sends typing,
+            // which takes no position of the log: a forged log entry from the trusted key would
+            // take the position of the next real entry on this gateway (the real one then looks
+            // like a duplicate) and break the suite's later tests.
             ZMQ.Socket admitted = context.createSocket(SocketType.PUB);
             admitted.setCurveServerKey(ZMQ.Curve.z85Decode(cluster.secrets().busServer().publicKey()));
             admitted.setCurvePublicKey(ZMQ.Curve.z85Decode(cluster.secrets().historyPublisher().publicKey()));
@@ -208,14 +212,18 @@ class ForgedBusIT extends AgainstCluster {
             // a second or two instead of after the 30 s default, longer than this loop waits.
             admitted.setHandshakeIvl(1000);
             admitted.connect(bus);
-            long position = head() + 1;
             SseClient.Event seen = null;
             for (int attempt = 0; attempt < 100 && seen == null; attempt++) {
-                forge(admitted, duo.group(), duo.aliceName(), mallory, duo.bobName(), position, "ADMITTED-" + attempt);
-                seen = groupStream.poll(Duration.ofMillis(200));
+                send(admitted, "typing/" + duo.group().toLowerCase(), "{\"group\":\"" + duo.group() + "\",\"user\":\""
+                        + duo.aliceName() + "\"}");
+                try {
+                    seen = groupStream.nextEphemeral("typing", Duration.ofMillis(200));
+                } catch (AssertionError notYet) {
+                    // Not through the handshake yet: send again.
+                }
             }
             SseClient.Event delivered = seen;
-            assertTrue(seen != null && seen.data().contains("ADMITTED-"), () -> "an admitted key's message is delivered: "
+            assertTrue(seen != null && seen.data().contains(duo.aliceName()), () -> "an admitted key's message is delivered: "
                     + delivered + ServiceLogs.explain("group-gateway", api.gateway(), cluster.log("group-gateway")));
         }
     }
