@@ -50,7 +50,7 @@ import org.jboss.logging.Logger;
 public class StreamRoutes {
 
     private static final Logger LOG = Logger.getLogger(StreamRoutes.class);
-    /** After the HTTP layer's refusals (common's HttpLayerRefusals), before the REST layer. */
+    /** After the HTTP layer's refusals (common's http.HttpLayerRefusals), before the REST layer. */
     private static final int ORDER = 0;
 
     private final Vertx vertx;

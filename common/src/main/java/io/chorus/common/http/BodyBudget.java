@@ -1,4 +1,4 @@
-package io.chorus.common.limits;
+package io.chorus.common.http;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.chorus.common.limits;
+package io.chorus.common.http;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;

@@ -1,14 +1,13 @@
-package io.chorus.common.error;
+package io.chorus.common.http;
 
-import io.chorus.common.limits.BodyBudget;
+import io.chorus.common.error.RouteProblems;
 import io.chorus.common.limits.BodyLimits;
-import io.chorus.common.limits.BodyReadingConfig;
 import io.chorus.common.naming.NameRule;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
-import io.vertx.core.Vertx;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

@@ -1,4 +1,4 @@
-package io.chorus.common.limits;
+package io.chorus.common.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
