@@ -54,6 +54,8 @@ class HostileInputIT {
     private static final List<Connection> databases = new ArrayList<>();
 
     private final Random random = new Random(SEED);
+    /** Draws the group list's paging parameters apart, so adding them left every other case as it was. */
+    private final Random paging = new Random(SEED + 1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private String alice;
@@ -287,7 +289,7 @@ class HostileInputIT {
             case "directory" -> { service = "user-service"; path = "/api/users"; query = query("prefix", "after", "limit"); }
             case "me" -> { service = "user-service"; path = "/api/me"; query = query("x"); }
             case "create-group" -> { service = "group-gateway"; method = "POST"; path = "/api/groups"; body = jsonBody("name"); }
-            case "groups" -> { service = "group-gateway"; path = "/api/groups"; query = query("member", "after", "limit"); }
+            case "groups" -> { service = "group-gateway"; path = "/api/groups"; query = pagingOf(query("member")); }
             case "group" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name); }
             case "members" -> { service = "group-gateway"; path = "/api/groups/" + groupOr(name) + "/members"; }
             case "join" -> { service = "group-gateway"; method = "PUT"; path = "/api/groups/" + groupOr(name) + "/members/me"; }
@@ -412,6 +414,18 @@ class HostileInputIT {
             query.append("&").append(names[0]).append("=1&").append(names[0]).append("=2");
         }
         return query.length() == 1 ? "" : query.toString();
+    }
+
+    /** The query with hostile {@code after} and {@code limit} values added, each half the time. */
+    private String pagingOf(String query) {
+        StringBuilder more = new StringBuilder(query);
+        for (String name : new String[] {"after", "limit"}) {
+            if (paging.nextBoolean()) {
+                String value = paging.nextBoolean() ? CURSORS[paging.nextInt(CURSORS.length)] : STRINGS[paging.nextInt(STRINGS.length)];
+                more.append(more.isEmpty() ? "?" : "&").append(name).append('=').append(encode(value));
+            }
+        }
+        return more.toString();
     }
 
     private void lastEventId(List<String[]> headers) {
