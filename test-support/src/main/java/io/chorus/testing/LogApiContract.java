@@ -78,6 +78,8 @@ public abstract class LogApiContract {
         long third = append(a, "in a again");
         assertEquals(List.of(first, third), ids(after(start).queryParam(filterParameter(), a)));
         assertEquals(List.of(), ids(after(start).queryParam(filterParameter(), newScope())));
+        assertEquals(List.of(), ids(after(start).queryParam(filterParameter(), "no\u0000scope")),
+                "a scope no name can have reads nothing, and is no server error");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.chorus.common.security;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -12,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class AccessTokenQueryParameter {
 
     static final String PARAMETER = "access_token";
+    private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     @ServerRequestFilter(preMatching = true)
     public void promoteToHeader(HttpServerRequest request) {
@@ -24,7 +26,9 @@ public class AccessTokenQueryParameter {
             return;
         }
         String token = request.getParam(PARAMETER);
-        if (token != null && !token.isBlank()) {
+        // Only a token of RFC 6750's token68 characters becomes a header: anything else (a NUL,
+        // a line break) is no token, and the header codec would refuse it with an exception (a 500).
+        if (token != null && TOKEN68.matcher(token.trim()).matches()) {
             request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
         }
     }

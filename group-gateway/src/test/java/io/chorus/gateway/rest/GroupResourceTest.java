@@ -339,4 +339,14 @@ class GroupResourceTest {
             assertTrue(line != null && line.matches(":\\s?heartbeat"), line);
         }
     }
+
+    @Test
+    void aStreamWhoseQueryTokenIsNoTokenIs401NotAServerError() {
+        for (String token : new String[] {"a%00b", "a%0D%0AX-Evil:%201", "%20"}) {
+            given().urlEncodingEnabled(false).get("/api/groups/%2e%2e/events?access_token=" + token)
+                    .then().statusCode(401).contentType("application/problem+json");
+            given().urlEncodingEnabled(false).get("/api/events?access_token=" + token)
+                    .then().statusCode(401).contentType("application/problem+json");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.chorus.common.log.LogEntries;
 import io.chorus.common.log.LogPosition;
 import io.chorus.common.log.LogQuery;
 import io.chorus.common.message.GroupLogEntry;
+import io.chorus.common.naming.NameRule;
 import io.chorus.history.repository.MessageRepository;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.GET;
@@ -39,7 +40,12 @@ public class LogResource {
                                            @QueryParam("all") boolean all, @QueryParam("membership") boolean membership,
                                            @QueryParam("limit") String limit, @QueryParam("bytes") String bytes) {
         LogQuery query = LogQuery.parse(after, limit, bytes, all, !groups.isEmpty(), "group");
-        return new LogEntries<>(messages.after(query.after(), query.all() ? null : groups, membership, query.limit(),
+        // A name no group can have (a NUL, say, which PostgreSQL refuses in text) names no entry.
+        List<String> named = groups.stream().filter(NameRule::isValid).toList();
+        if (!query.all() && named.isEmpty()) {
+            return new LogEntries<>(List.of());
+        }
+        return new LogEntries<>(messages.after(query.after(), query.all() ? null : named, membership, query.limit(),
                 query.bytes()));
     }
 
