@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,7 +179,10 @@ public final class ChorusCluster implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (the test command does)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(ServerCpus.pinned(List.of(java, "-Xmx256m", "-jar", jar.toString())))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(serviceJvmOptions(service));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(ServerCpus.pinned(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
         Map<String, String> env = builder.environment();
@@ -217,6 +221,19 @@ public final class ChorusCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + service, e);
         }
+    }
+
+    /**
+     * Extra JVM options for every service, from {@code -Dchorus.service-jvm-options} (split on
+     * spaces; {@code {service}} becomes the instance's name), e.g. to profile a benchmark run:
+     * {@code -XX:StartFlightRecording=filename=/tmp/{service}.jfr,settings=profile}.
+     */
+    private static List<String> serviceJvmOptions(String service) {
+        String options = System.getProperty("chorus.service-jvm-options", "").trim();
+        if (options.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(options.split("\\s+")).map(option -> option.replace("{service}", service)).toList();
     }
 
     private void awaitReady(String service) {
