@@ -41,17 +41,27 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
-        String detail = e.getConstraintViolations().stream()
+        return respond(invalid(e.getConstraintViolations()));
+    }
+
+    /** The 400 for failed constraints, as every resource answers it; also for routes below the REST layer. */
+    public static Problem invalid(java.util.Set<? extends ConstraintViolation<?>> violations) {
+        String detail = violations.stream()
                 .map(ProblemMappers::describe)
                 .sorted()
                 .collect(Collectors.joining("; "));
-        return respond(Problem.of(400, "Invalid request", detail));
+        return Problem.of(400, "Invalid request", detail);
     }
 
     // Quarkus ships mappers for the Jackson subtypes; naming them here makes ours the closest match.
     @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, JsonMappingException.class,
             MismatchedInputException.class, InvalidFormatException.class})
     public Response unreadableJson(JsonProcessingException e) {
+        return respond(unreadable(e));
+    }
+
+    /** The 400 for a body that is not the JSON asked for; also for routes below the REST layer. */
+    public static Problem unreadable(JsonProcessingException e) {
         String detail;
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
@@ -61,7 +71,7 @@ public class ProblemMappers {
         } else {
             detail = "the body is not valid JSON: " + e.getOriginalMessage();
         }
-        return respond(Problem.of(400, "Malformed request body", detail));
+        return Problem.of(400, "Malformed request body", detail);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -48,6 +48,11 @@ public class SharedWriteBudget {
         this.nanoTime = nanoTime;
     }
 
+    /** Whether writes are counted at all (per-user limits on); when not, {@link #take} returns at once. */
+    public boolean counts() {
+        return enabled;
+    }
+
     /** Takes one write from the user's budget, or refuses with 429 and Retry-After. Blocking: virtual threads only. */
     public void take(String user) {
         if (!enabled) {

@@ -4,9 +4,10 @@ import io.chorus.common.error.ProblemException;
 import io.chorus.common.limits.BodyLimits;
 import io.chorus.common.log.GroupCommit;
 import io.chorus.common.message.GroupMessage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -24,8 +25,17 @@ import java.util.function.Function;
  */
 public final class GroupPosts implements AutoCloseable {
 
-    /** A post whose caller is verified and a member: the gateway names the sender, never the client. */
+    /**
+     * A post whose caller is verified and a member: the gateway names the sender, never the
+     * client. It travels to history-service as it is, in a {@link Batch}.
+     */
+    @RegisterForReflection
     public record Post(String group, String sender, String text, String clientId) {
+    }
+
+    /** The body of one internal call: {@code {"posts": [...]}}, as history-service reads it. */
+    @RegisterForReflection
+    public record Batch(List<Post> posts) {
     }
 
     /** What history-service stored: 201 (created) or 200 (a repeated clientId's first message). */
@@ -47,32 +57,44 @@ public final class GroupPosts implements AutoCloseable {
                 maxPending);
     }
 
-    /** The batch call through the REST client: history-service's 4xx and outages become problems (503). */
-    public static Function<List<Post>, List<HistoryClient.PostResult>> through(HistoryClient history) {
-        return posts -> Upstream.call("history-service", () -> history.appendAll(new HistoryClient.PostBatch(posts
-                .stream().map(p -> new HistoryClient.Post(p.group(), p.sender(), p.text(), p.clientId())).toList())))
-                .results();
+    /**
+     * The post's answer, once history-service committed it (or refused it): completes with what
+     * was stored, or exceptionally with the {@link ProblemException} the caller gets. Never
+     * blocks; the answer comes on the writer's thread.
+     */
+    public CompletableFuture<Stored> submit(Post post) {
+        return batches.append(post)
+                .orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .handle((result, failure) -> {
+                    if (failure != null) {
+                        throw asProblem(failure);
+                    }
+                    if (result.status() == 201 || result.status() == 200) {
+                        return new Stored(result.status(), result.message());
+                    }
+                    throw new ProblemException(result.status(), result.title(), result.detail());
+                });
     }
 
-    /** Blocks (on a virtual thread) until history-service answered this post. */
+    /** As {@link #submit}, blocking until the answer (from a virtual thread). */
     public Stored post(Post post) {
-        CompletableFuture<HistoryClient.PostResult> answer = batches.append(post);
-        HistoryClient.PostResult result;
         try {
-            result = answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof ProblemException problem ? problem
-                    : ProblemException.unavailable("history-service is unreachable; retry with the same clientId");
-        } catch (TimeoutException e) {
-            throw ProblemException.unavailable("history-service did not answer in time; retry with the same clientId");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("the gateway is shutting down; retry");
+            return submit(post).join();
+        } catch (CompletionException e) {
+            throw asProblem(e);
         }
-        if (result.status() == 201 || result.status() == 200) {
-            return new Stored(result.status(), result.message());
+    }
+
+    /** What a caller is told when its post got no answer: history-service's refusal, or a 503 to retry. */
+    public static ProblemException asProblem(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ProblemException problem) {
+            return problem;
         }
-        throw new ProblemException(result.status(), result.title(), result.detail());
+        if (cause instanceof TimeoutException) {
+            return ProblemException.unavailable("history-service did not answer in time; retry with the same clientId");
+        }
+        return ProblemException.unavailable("history-service is unreachable; retry with the same clientId");
     }
 
     /** Posts queued behind the call that is out. */

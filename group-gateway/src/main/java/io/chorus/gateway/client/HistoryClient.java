@@ -20,19 +20,11 @@ import io.chorus.common.security.InternalCredential;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** history-service's internal API: the group log. */
+/** history-service's internal API: the group log (its batches of posts go by {@link HistoryPostCalls}). */
 @ClientHeaderParam(name = InternalCredential.HEADER, value = "${chorus.internal.credential}")
 @RegisterRestClient(configKey = "history")
 @Path("/internal")
 public interface HistoryClient {
-
-    /**
-     * Posts gathered by {@link GroupPosts}: the senders are callers this gateway verified (the
-     * internal credential lets it name them); one answer per post, in order, once committed.
-     */
-    @POST
-    @Path("/group-messages")
-    PostResults appendAll(PostBatch batch);
 
     /** A join of the token's caller, appended to the group log; answered once committed. */
     @PUT
@@ -104,14 +96,6 @@ public interface HistoryClient {
 
     @RegisterForReflection
     record UnreadCounts(List<Unread> groups) {
-    }
-
-    @RegisterForReflection
-    record Post(String group, String sender, String text, String clientId) {
-    }
-
-    @RegisterForReflection
-    record PostBatch(List<Post> posts) {
     }
 
     /** 201 or 200 (a repeated clientId) with the message; otherwise a problem's status, title and detail. */

@@ -1,5 +1,6 @@
 package io.chorus.gateway.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.agroal.api.AgroalDataSource;
 import io.chorus.common.bus.BusConfig;
@@ -15,6 +16,7 @@ import io.chorus.gateway.client.DmClient;
 import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.HistoryMembershipLog;
+import io.chorus.gateway.client.HistoryPostCalls;
 import io.chorus.gateway.client.Json;
 import io.chorus.gateway.client.RemoteDmLog;
 import io.chorus.gateway.client.RemoteGroupLog;
@@ -33,15 +35,16 @@ import io.chorus.gateway.stream.Presence;
 import io.chorus.gateway.stream.Replay;
 import io.chorus.gateway.stream.ReplayPage;
 import io.chorus.gateway.stream.ReplayRoom;
-import io.chorus.gateway.stream.StreamBounds;
 import io.chorus.gateway.stream.StreamAdmission;
+import io.chorus.gateway.stream.StreamBounds;
 import io.chorus.gateway.stream.Streams;
 import io.chorus.gateway.stream.TypingFeed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -53,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** Wires the gateway's plain classes, which know nothing of CDI, together. */
@@ -155,8 +159,8 @@ public class GatewayProducers {
      */
     @Produces
     @Singleton
-    GroupPosts groupPosts(@RestClient HistoryClient history, MeterRegistry registry) {
-        GroupPosts posts = new GroupPosts(GroupPosts.through(history), 256, 10_000);
+    GroupPosts groupPosts(HistoryPostCalls calls, MeterRegistry registry) {
+        GroupPosts posts = new GroupPosts(calls, 256, 10_000);
         registry.gauge("chorus.posts.waiting", posts, GroupPosts::waiting);
         return posts;
     }
@@ -164,6 +168,22 @@ public class GatewayProducers {
     // Closed before the REST client goes: queued posts are sent, or answered 503, not dropped.
     void closePosts(@Disposes GroupPosts posts) {
         posts.close();
+    }
+
+    /** The post path's internal call, with history-service's URL and timeouts as the REST client has them. */
+    @Produces
+    @Singleton
+    HistoryPostCalls historyPostCalls(Vertx vertx, ObjectMapper mapper,
+                                      @ConfigProperty(name = "quarkus.rest-client.history.url") String url,
+                                      @ConfigProperty(name = "chorus.internal.credential") String credential,
+                                      @ConfigProperty(name = "quarkus.rest-client.history.connect-timeout") long connectMillis,
+                                      @ConfigProperty(name = "quarkus.rest-client.history.read-timeout") long readMillis) {
+        return new HistoryPostCalls(vertx, mapper, url, credential, Duration.ofMillis(connectMillis),
+                Duration.ofMillis(readMillis));
+    }
+
+    void closeHistoryPostCalls(@Disposes HistoryPostCalls calls) {
+        calls.close();
     }
 
     @Produces

@@ -2,11 +2,9 @@ package io.chorus.gateway.rest;
 
 import io.chorus.common.limits.SharedWriteBudget;
 import io.chorus.common.message.ChatText;
-import io.chorus.common.message.ClientId;
 import io.chorus.common.message.Cursor;
 import io.chorus.common.message.GroupMessage;
 import io.chorus.common.message.MessageText;
-import io.chorus.gateway.client.GroupPosts;
 import io.chorus.gateway.client.HistoryClient;
 import io.chorus.gateway.client.Upstream;
 import io.chorus.gateway.group.Groups;
@@ -18,7 +16,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -29,10 +26,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Posting, editing, deleting and reading group messages: members only. The message is stored by history-service
- * (posts made at the same moment travel there together, see {@link GroupPosts}); its answer,
- * after commit, becomes ours, so a 201 here means the message is durable. Every write first takes
- * from the user's one write budget ({@link SharedWriteBudget}), before anything is checked or changed.
+ * Editing, deleting and reading group messages: members only. Posting is {@link PostRoute}, a
+ * route of its own below the REST layer (it is the hot path). history-service stores every change;
+ * its answer, after commit, becomes ours. Every write first takes from the user's one write
+ * budget ({@link SharedWriteBudget}), before anything is checked or changed.
  */
 @Path("/api/groups/{group}/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,28 +39,15 @@ public class GroupMessageResource {
 
     private final Groups groups;
     private final HistoryClient history;
-    private final GroupPosts posts;
     private final JsonWebToken caller;
     private final SharedWriteBudget writes;
 
-    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, GroupPosts posts, JsonWebToken caller,
+    public GroupMessageResource(Groups groups, @RestClient HistoryClient history, JsonWebToken caller,
                                 SharedWriteBudget writes) {
         this.groups = groups;
         this.history = history;
-        this.posts = posts;
         this.caller = caller;
         this.writes = writes;
-    }
-
-    @POST
-    public Response post(@PathParam("group") String group,
-                         @Valid @NotNull(message = "a JSON body {\"text\"} is required") PostRequest request) {
-        writes.take(caller.getName());
-        String target = groups.requireMember(group, caller.getName());
-        GroupPosts.Post post = new GroupPosts.Post(target, caller.getName(), MessageText.trimmed(request.text()),
-                ClientId.requireValidOrNull(request.clientId()));
-        GroupPosts.Stored stored = posts.post(post);
-        return Response.status(stored.status()).entity(stored.message()).build();
     }
 
     /** Only the sender edits, while a member; history-service decides against the committed log. */
@@ -104,10 +88,6 @@ public class GroupMessageResource {
     /** history-service takes the editor from the token (however it reached us: header or ?access_token=). */
     private String bearer() {
         return "Bearer " + caller.getRawToken();
-    }
-
-    @RegisterForReflection
-    public record PostRequest(@ChatText String text, String clientId) {
     }
 
     @RegisterForReflection

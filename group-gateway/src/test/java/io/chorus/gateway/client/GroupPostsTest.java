@@ -97,7 +97,7 @@ class GroupPostsTest {
 
     /**
      * Posts of the longest text and short ones queued at once: the calls that carry
-     * them, in the JSON the REST client writes, stay within what history-service accepts, and
+     * them, in the JSON the internal call writes, stay within what history-service accepts, and
      * every post is sent once and answered 201.
      */
     @Test
@@ -108,8 +108,7 @@ class GroupPostsTest {
         CountDownLatch release = new CountDownLatch(1);
         posts = new GroupPosts(batch -> {
             try {
-                bodyBytes.add(json.writeValueAsBytes(new HistoryClient.PostBatch(batch.stream()
-                        .map(p -> new HistoryClient.Post(p.group(), p.sender(), p.text(), p.clientId())).toList())).length);
+                bodyBytes.add(json.writeValueAsBytes(new GroupPosts.Batch(batch)).length);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
