@@ -56,7 +56,8 @@ public class InternalCredential {
         return value.equals("internal") || value.startsWith("internal/");
     }
 
-    boolean matches(String presented) {
+    /** Whether a request presented the credential (constant time); for routes below the REST layer too. */
+    public boolean matches(String presented) {
         return presented != null && MessageDigest.isEqual(credential, presented.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = ChorusTestResource.class, initArgs = @ResourceArg(name = "service", value = "history"))
 @QuarkusTestResource(BusSinkResource.class)
-class GroupPostsResourceTest {
+class GroupPostsRouteTest {
 
     private static String uniqueGroup() {
         return "g-" + UUID.randomUUID().toString().substring(0, 8);
@@ -134,7 +134,7 @@ class GroupPostsResourceTest {
                 .then().statusCode(400);
         internal().contentType(ContentType.JSON).post("/internal/group-messages").then().statusCode(400);
         String group = uniqueGroup();
-        List<Map<String, Object>> tooMany = java.util.Collections.nCopies(GroupPostsResource.MAX_POSTS + 1,
+        List<Map<String, Object>> tooMany = java.util.Collections.nCopies(GroupPostsRoute.MAX_POSTS + 1,
                 post(group, "mallory", "flood", null));
         internal().contentType(ContentType.JSON).body(Map.of("posts", tooMany)).post("/internal/group-messages")
                 .then().statusCode(400);
