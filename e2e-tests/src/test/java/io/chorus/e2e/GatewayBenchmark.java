@@ -108,6 +108,15 @@ class GatewayBenchmark {
                     && fanout.deliveriesPerSecond() >= 0.95 * offeredDeliveriesPerSecond()
                     && fanout.delivery().millis(99) < 1000;
         }
+
+        /** One line for the log while the search runs. */
+        String summary() {
+            return String.format(Locale.ROOT, "%s at %s msg/s: %s of %s deliveries/s, got all %d/%d, cut off %d, "
+                            + "post errors %d, p99 %s ms, max %s ms: %s", fanout.target(), fmt(rate),
+                    fmt(fanout.deliveriesPerSecond()), fmt(offeredDeliveriesPerSecond()), fanout.complete(),
+                    fanout.reading(), fanout.cutOff(), fanout.postErrors(), fmt(fanout.delivery().millis(99)),
+                    fmt(fanout.delivery().millis(100)), sustained() ? "sustained" : "not sustained");
+        }
     }
 
     /**
@@ -304,6 +313,7 @@ class GatewayBenchmark {
                                 + " messages at " + rate + "/s");
                         RateStep step = new RateStep(rate, fanout(target, searched, messages, rate, false));
                         rateSteps.add(step);
+                        log(step.summary());
                         if (!step.sustained()) {
                             break;
                         }
@@ -332,6 +342,7 @@ class GatewayBenchmark {
                                 + "/s in all");
                         RateStep step = new RateStep(rate, fanout(groups, sizes.groupSubscribers(), messages, rate, false, 0));
                         groupRateSteps.add(step);
+                        log(step.summary());
                         if (!step.sustained()) {
                             break;
                         }
@@ -510,7 +521,9 @@ class GatewayBenchmark {
     }
 
     /**
-     * Opens `subscribersEach` streams on each target (a group, a channel), posts `messages` to each
+     * Opens `subscribersEach` streams on each target (a group, a channel), at most
+     * IDLE_CONNECTS_IN_FLIGHT connecting at once (ten thousand at once would overflow the listen
+     * backlog, and the dropped SYNs' retries run into the connect timeout), posts `messages` to each
      * target at a steady `rate` in all (open loop: a slow answer does not delay the next post;
      * targets in turn), and waits until every reading stream has every message of its group or
      * has ended. The first `stalledEach` streams of each target stop reading once connected.
@@ -526,14 +539,19 @@ class GatewayBenchmark {
         CountDownLatch finished = new CountDownLatch(subscribers - stalled);
         List<BenchSubscriber> streams = new ArrayList<>(subscribers);
         List<BenchSubscriber> reading = new ArrayList<>(subscribers);
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(IDLE_CONNECTS_IN_FLIGHT);
         try {
             int opened = 0;
             for (Target target : targets) {
                 for (int i = 0; i < subscribersEach; i++) {
                     boolean stalls = i < stalledEach;
+                    if (!connecting.tryAcquire(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new AssertionError(first.name() + ": " + IDLE_CONNECTS_IN_FLIGHT + " streams neither "
+                                + "connected nor ended within " + SETTLE + " (" + opened + " opened)");
+                    }
                     BenchSubscriber stream = new BenchSubscriber(streaming.get(opened++ % streaming.size()),
                             target.subscription(i), messages, connected, stalls ? new CountDownLatch(1) : finished,
-                            () -> { }, stalls);
+                            connecting::release, stalls);
                     streams.add(stream);
                     if (!stalls) {
                         reading.add(stream);
@@ -1154,7 +1172,7 @@ class GatewayBenchmark {
             }
             Throughput posts = cold.posts();
             Throughput warm = cold.warm().chorus();
-            out.append("\n| posters | groups | seconds | posts | errors | cold posts/s | p50 ms | p99 ms | warm posts/s (d) | ")
+            out.append("\n| posters | groups | window s | posts | errors | cold posts/s | p50 ms | p99 ms | warm posts/s (d) | ")
                     .append("cold / warm |\n");
             out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             out.append(row(posts.posters(), cold.warm().groups(), fmt(cold.seconds()), posts.posts(), posts.errors(),
@@ -1273,7 +1291,10 @@ class GatewayBenchmark {
                 .connectTimeout(Duration.ofSeconds(10));
     }
 
+    /** When this class was loaded: log lines say how far into the run they are, so a step's cost can be read off. */
+    private static final long LOADED = System.nanoTime();
+
     private static void log(String line) {
-        System.out.println("[bench] " + line);
+        System.out.println(String.format(Locale.ROOT, "[bench %.0f s] ", (System.nanoTime() - LOADED) / 1e9) + line);
     }
 }
