@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Sizes come from system properties (bin/bench passes -Dbench.*=...): bench.posters,
  * bench.posts, bench.subscribers, bench.messages, bench.rate, bench.nchan and the others of
- * docs/performance.md. CPU is counted twice while posting and delivering: "streams" is the
+ * docs/performance.md. CPU is counted twice while posting and delivering: "server" is the
  * process holding the streams (the Chorus gateway alone; nginx master and worker), as in earlier
  * runs; "all" is every process doing the work (Chorus: its services and the PostgreSQL backends of
  * its databases, {@link ClusterCpu}; nginx master and worker again).
@@ -79,7 +79,10 @@ class GatewayBenchmark {
         }
     }
 
-    /** What a run measured, and its report. */
+    /**
+     * What a run measured, and its report. {@code postgresBackends}: how many PostgreSQL backends
+     * of the cluster's databases the last CPU sample counted (0 when PostgreSQL is elsewhere).
+     */
     record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, List<Durable> durable,
                    Storm storm, List<RateStep> rateSteps, List<RateStep> groupRateSteps, Cold cold,
                    int postgresBackends, boolean withNchan, String report) {
@@ -522,8 +525,9 @@ class GatewayBenchmark {
 
     /**
      * Opens `subscribersEach` streams on each target (a group, a channel), at most
-     * IDLE_CONNECTS_IN_FLIGHT connecting at once (ten thousand at once would overflow the listen
-     * backlog, and the dropped SYNs' retries run into the connect timeout), posts `messages` to each
+     * IDLE_CONNECTS_IN_FLIGHT connecting at once (ten thousand at once can overflow the listen
+     * backlog, and a dropped SYN is retried only after seconds, into the connect timeout: in one
+     * run 301 of 10,000 Nchan streams had not connected after a minute), posts `messages` to each
      * target at a steady `rate` in all (open loop: a slow answer does not delay the next post;
      * targets in turn), and waits until every reading stream has every message of its group or
      * has ended. The first `stalledEach` streams of each target stop reading once connected.
