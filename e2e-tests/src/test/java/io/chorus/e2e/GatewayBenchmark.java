@@ -41,9 +41,11 @@ import org.junit.jupiter.api.Test;
  * so failsafe (which runs *IT) leaves it out of bin/test and CI; bin/bench runs it.
  *
  * <p>Sizes come from system properties (bin/bench passes -Dbench.*=...): bench.posters,
- * bench.posts, bench.subscribers, bench.messages, bench.rate, bench.nchan. "server CPU s" is the CPU
- * the process holding the streams used while posting and delivering (the Chorus gateway alone,
- * not history-service or PostgreSQL; nginx master and worker).
+ * bench.posts, bench.subscribers, bench.messages, bench.rate, bench.nchan and the others of
+ * docs/performance.md. CPU is counted twice while posting and delivering: "server" is the
+ * process holding the streams (the Chorus gateway alone; nginx master and worker), as in earlier
+ * runs; "all" is every process doing the work (Chorus: its services and the PostgreSQL backends of
+ * its databases, {@link ClusterCpu}; nginx master and worker again).
  */
 class GatewayBenchmark {
 
@@ -51,7 +53,8 @@ class GatewayBenchmark {
     record Sizes(List<Integer> posters, int posts, List<Integer> subscribers, int messages, double rate,
                  boolean nchan, int warmupPosts, int warmupSubscribers, int idleStreams, int groups,
                  int groupSubscribers, int groupMessages, double groupRate, int stalledPercent, int durablePosters,
-                 int durableGroups, int stormStreams, int stormMessages, List<Integer> rates) {
+                 int durableGroups, int stormStreams, int stormMessages, List<Integer> rates,
+                 List<Integer> groupRates, int coldSeconds) {
 
         /** bin/bench's run: -Dbench.*=... or the defaults of docs/performance.md. */
         static Sizes fromProperties() {
@@ -64,38 +67,71 @@ class GatewayBenchmark {
                     Double.parseDouble(System.getProperty("bench.group-rate", "100")),
                     Integer.getInteger("bench.stalled-percent", 10), Integer.getInteger("bench.durable-posters", 64),
                     Integer.getInteger("bench.durable-groups", 100), Integer.getInteger("bench.storm", 10000),
-                    Integer.getInteger("bench.storm-messages", 20), integers("bench.rates", "100,150,200,300"));
+                    Integer.getInteger("bench.storm-messages", 20), integers("bench.rates", "100,150,200,300"),
+                    integers("bench.group-rates", "100,200,300,400,500,700,1000"),
+                    Integer.getInteger("bench.cold-seconds", 10));
         }
 
         /** A few seconds of every step, for the test command: it proves the benchmark runs and counts. */
         static Sizes smoke() {
             return new Sizes(List.of(4), 100, List.of(20), 20, 50, true, 20, 5, 200, 3, 5, 5, 50, 10, 4, 3, 20, 10,
-                    List.of(100));
+                    List.of(100), List.of(30), 3);
         }
     }
 
-    /** What a run measured, and its report. */
+    /**
+     * What a run measured, and its report. {@code postgresBackends}: how many PostgreSQL backends
+     * of the cluster's databases the last CPU sample counted (0 when PostgreSQL is elsewhere).
+     */
     record Results(List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idle, List<Durable> durable,
-                   Storm storm, List<RateStep> rateSteps, boolean withNchan, String report) {
+                   Storm storm, List<RateStep> rateSteps, List<RateStep> groupRateSteps, Cold cold,
+                   int postgresBackends, boolean withNchan, String report) {
     }
 
     /** How long each step of the rate search posts for. */
     private static final double RATE_STEP_SECONDS = 3;
 
     /**
-     * One step of scenario (a)'s search for the highest rate a target sustains to one group:
-     * sustained means every reading stream got every message once, nothing was cut off or
-     * refused, deliveries kept up with 95% of the offered rate, and the delivery p99 stayed under
-     * a second.
+     * One step of a search for the highest rate (messages/s in all) a target sustains: to one
+     * group (scenario a), or spread over many groups in turn (scenario b). Sustained means every
+     * reading stream got every message of its group once, nothing was cut off or refused,
+     * deliveries kept up with 95% of the offered deliveries/s, and the delivery p99 stayed under a
+     * second.
      */
     record RateStep(double rate, Fanout fanout) {
+
+        /** Each message goes to the streams of its own group only. */
+        double offeredDeliveriesPerSecond() {
+            return rate * fanout.reading() / fanout.groups();
+        }
 
         boolean sustained() {
             return fanout.complete() == fanout.reading() && fanout.duplicates() == 0 && fanout.cutOff() == 0
                     && fanout.postErrors() == 0
-                    && fanout.deliveriesPerSecond() >= 0.95 * rate * fanout.reading()
+                    && fanout.deliveriesPerSecond() >= 0.95 * offeredDeliveriesPerSecond()
                     && fanout.delivery().millis(99) < 1000;
         }
+
+        /** One line for the log while the search runs. */
+        String summary() {
+            return String.format(Locale.ROOT, "%s at %s msg/s: %s of %s deliveries/s, got all %d/%d, cut off %d, "
+                            + "post errors %d, p99 %s ms, max %s ms: %s", fanout.target(), fmt(rate),
+                    fmt(fanout.deliveriesPerSecond()), fmt(offeredDeliveriesPerSecond()), fanout.complete(),
+                    fanout.reading(), fanout.cutOff(), fanout.postErrors(), fmt(fanout.delivery().millis(99)),
+                    fmt(fanout.delivery().millis(100)), sustained() ? "sustained" : "not sustained");
+        }
+    }
+
+    /**
+     * Durable posts right after a restart: history-service and the gateway restarted one after the
+     * other, then posters in a closed loop for a few seconds from the moment both are ready;
+     * beside the warm figure of scenario (d) over the same groups.
+     */
+    record Cold(List<Startup> startups, Throughput posts, double seconds, Durable warm) {
+    }
+
+    /** One service's restart: SIGTERM → ready, and its new process' start → ready. */
+    record Startup(String service, double stopToReadySeconds, double startToReadySeconds) {
     }
 
     /**
@@ -156,6 +192,9 @@ class GatewayBenchmark {
 
         /** CPU seconds the server that holds the streams (gateway, nginx) has used so far. */
         double cpuSeconds();
+
+        /** CPU so far of every process doing the work (Chorus: {@link ClusterCpu}; nginx master and worker). */
+        CpuSample processCpu();
     }
 
     record Memory(long rss, long heap) {
@@ -171,11 +210,22 @@ class GatewayBenchmark {
      */
     record Fanout(String target, int groups, int subscribers, int stalled, int messages, int complete, int duplicates,
                   int cutOff, long deliveries, double deliveriesPerSecond, Latencies delivery, Latencies post,
-                  int postErrors, double cpuSeconds, Memory idle, Memory connected, Memory after) {
+                  int postErrors, double cpuSeconds, double allCpuSeconds, Memory idle, Memory connected,
+                  Memory after) {
 
         /** Streams expected to get every message. */
         int reading() {
             return subscribers - stalled;
+        }
+
+        /** µs of the streams' process (gateway; nginx) per delivery. */
+        double cpuMicrosPerDelivery() {
+            return cpuSeconds * 1e6 / Math.max(1, deliveries);
+        }
+
+        /** µs of every process (Chorus' services and PostgreSQL backends; nginx) per delivery. */
+        double allCpuMicrosPerDelivery() {
+            return allCpuSeconds * 1e6 / Math.max(1, deliveries);
         }
     }
 
@@ -202,15 +252,21 @@ class GatewayBenchmark {
         List<Idle> idles = new ArrayList<>();
         List<Durable> durables = new ArrayList<>();
         List<RateStep> rateSteps = new ArrayList<>();
+        List<RateStep> groupRateSteps = new ArrayList<>();
         Storm storm = null;
+        Cold cold = null;
+        String cpuCounted = null;
+        int postgresBackends = 0;
         NchanServer nchan = null;
         // The per-user rate limits would measure themselves, not the gateway (SPEC: CHORUS_LIMITS=off).
         // Heartbeats at the production default (15 s), as Nchan's pings (bench/nchan.conf): the
         // tests' 1 s would make idle streams cost a write per second each.
         Map<String, String> environment = new HashMap<>(ChorusCluster.PER_USER_LIMITS_OFF);
         environment.put("GATEWAY_STREAM_HEARTBEAT", "15s");
-        try (ChorusCluster cluster = ChorusCluster.start(1, environment)) {
-            Chorus chorus = new Chorus(cluster, maxPosters, maxSubscribers);
+        try (ChorusCluster cluster = ChorusCluster.start(1, environment);
+             ClusterCpu clusterCpu = new ClusterCpu(cluster)) {
+            cpuCounted = clusterCpu.describe();
+            Chorus chorus = new Chorus(cluster, clusterCpu, maxPosters, maxSubscribers);
             if (sizes.nchan() && NchanServer.installed()) {
                 nchan = NchanServer.start(root.resolve("bench/nchan.conf"));
             }
@@ -260,6 +316,7 @@ class GatewayBenchmark {
                                 + " messages at " + rate + "/s");
                         RateStep step = new RateStep(rate, fanout(target, searched, messages, rate, false));
                         rateSteps.add(step);
+                        log(step.summary());
                         if (!step.sustained()) {
                             break;
                         }
@@ -278,9 +335,27 @@ class GatewayBenchmark {
                             + " subscribers, " + sizes.groupMessages() + " messages each at " + sizes.groupRate() + "/s in all");
                     fanouts.add(fanout(groups, sizes.groupSubscribers(), sizes.groupMessages(), sizes.groupRate(), false, 0));
                 }
+                // Scenario (b)'s search, on the same groups and channels: streams opened without
+                // a cursor see only what is posted after they connect, so earlier steps do not count.
+                for (List<Target> groups : scenarios) {
+                    for (int rate : sizes.groupRates()) {
+                        int messages = (int) Math.max(1, Math.round(rate * RATE_STEP_SECONDS / groups.size()));
+                        log("group rate search: " + groups.getFirst().name() + ", " + groups.size() + " × "
+                                + sizes.groupSubscribers() + " subscribers, " + messages + " messages each at " + rate
+                                + "/s in all");
+                        RateStep step = new RateStep(rate, fanout(groups, sizes.groupSubscribers(), messages, rate, false, 0));
+                        groupRateSteps.add(step);
+                        log(step.summary());
+                        if (!step.sustained()) {
+                            break;
+                        }
+                    }
+                }
             }
+            // The groups of (d)'s last row, for the cold row after every other scenario.
+            List<Target> durableTargets = List.of();
             if (sizes.durablePosters() > 0) {
-                Chorus durableChorus = new Chorus(cluster, sizes.durablePosters(), 0);
+                Chorus durableChorus = new Chorus(cluster, clusterCpu, sizes.durablePosters(), 0);
                 for (int groups : new LinkedHashSet<>(List.of(1, sizes.durableGroups()))) {
                     List<Target> targets = durableChorus.postingGroups("bench-durable-" + groups, groups);
                     log("durable posts: " + sizes.durablePosters() + " posters over " + groups + " groups, "
@@ -289,6 +364,7 @@ class GatewayBenchmark {
                     double postgres = postgresBatchedInserts(cluster.database("history-service"), sizes.posts(),
                             sizes.durablePosters(), groups);
                     durables.add(new Durable(sizes.durablePosters(), groups, chorusPosts, postgres));
+                    durableTargets = targets;
                 }
             }
             int slowSubscribers = sizes.subscribers().getLast();
@@ -319,6 +395,14 @@ class GatewayBenchmark {
                 storm = storm(cluster, chorus.group("bench-storm", 1, maxSubscribers), sizes.stormStreams(),
                         sizes.stormMessages());
             }
+            // Last, as it leaves history-service and the gateway freshly started (cold) for whatever followed.
+            if (!durableTargets.isEmpty() && sizes.coldSeconds() > 0) {
+                log("cold posts: history-service and the gateway restarted, then " + sizes.durablePosters()
+                        + " posters over " + durableTargets.size() + " groups for " + sizes.coldSeconds() + " s");
+                cold = cold(cluster, durableTargets, sizes.durablePosters(), Duration.ofSeconds(sizes.coldSeconds()),
+                        durables.getLast());
+            }
+            postgresBackends = clusterCpu.sample().secondsByPid().size() - cluster.instances().size();
         } finally {
             if (nchan != null) {
                 nchan.close();
@@ -327,8 +411,10 @@ class GatewayBenchmark {
             streaming.forEach(HttpClient::close);
             virtualThreads.close();
         }
-        return new Results(throughputs, fanouts, idles, durables, storm, rateSteps, nchan != null,
-                report(sizes, throughputs, fanouts, idles, durables, storm, rateSteps, nchan != null));
+        return new Results(throughputs, fanouts, idles, durables, storm, rateSteps, groupRateSteps, cold,
+                postgresBackends, nchan != null,
+                report(sizes, throughputs, fanouts, idles, durables, storm, rateSteps, groupRateSteps, cold, cpuCounted,
+                        nchan != null));
     }
 
     /** Closed loop: each poster posts, waits for the answer, posts again, until `posts` are done. */
@@ -372,6 +458,65 @@ class GatewayBenchmark {
         return new Throughput(target.name(), posters, posts, errors.get(), posts / seconds, latency);
     }
 
+    /**
+     * Closed loop for a time rather than a count: each poster posts, waits for the answer, and
+     * posts again until {@code window} has passed since the start; posts/s counts every post
+     * answered, over the time until the last answer.
+     */
+    private Throughput throughputFor(List<Target> targets, int posters, Duration window) throws Exception {
+        Latencies latency = new Latencies(1024);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + window.toNanos();
+        for (int p = 0; p < posters; p++) {
+            int poster = p;
+            running.add(CompletableFuture.runAsync(() -> {
+                while (System.nanoTime() < end) {
+                    int seq = next.getAndIncrement();
+                    long sent = System.nanoTime();
+                    try {
+                        int status = posting.send(targets.get(seq % targets.size())
+                                        .publication(poster, BenchSubscriber.marker(seq, sent)),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                        latency.add(System.nanoTime() - sent);
+                        if (status / 100 != 2) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, virtualThreads));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(window.toSeconds() + 120, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Throughput(targets.getFirst().name(), posters, next.get(), errors.get(), next.get() / seconds, latency);
+    }
+
+    /**
+     * The cold row: history-service, then the gateway, stopped (SIGTERM) and started again, each
+     * until ready; then {@code posters} in a closed loop over {@code groups} for {@code window}
+     * from the moment both are ready. A service's start → ready runs from its new process'
+     * start time (/proc) to the readiness check answering (polled every 250 ms, so up to that much late).
+     */
+    private Cold cold(ChorusCluster cluster, List<Target> groups, int posters, Duration window, Durable warm)
+            throws Exception {
+        List<Startup> startups = new ArrayList<>();
+        for (String service : List.of("history-service", "group-gateway")) {
+            long stopping = System.nanoTime();
+            cluster.restart(service);
+            double startToReady = ProcessMemory.secondsSinceStart(cluster.pid(service));
+            startups.add(new Startup(service, (System.nanoTime() - stopping) / 1e9, startToReady));
+        }
+        Throughput posts = throughputFor(groups, posters, window);
+        return new Cold(startups, posts, window.toNanos() / 1e9, warm);
+    }
+
     /** One group, everyone reading. */
     private Fanout fanout(Target target, int subscribers, int messages, double rate, boolean measureMemory)
             throws Exception {
@@ -379,7 +524,10 @@ class GatewayBenchmark {
     }
 
     /**
-     * Opens `subscribersEach` streams on each target (a group, a channel), posts `messages` to each
+     * Opens `subscribersEach` streams on each target (a group, a channel), at most
+     * IDLE_CONNECTS_IN_FLIGHT connecting at once (ten thousand at once can overflow the listen
+     * backlog, and a dropped SYN is retried only after seconds, into the connect timeout: in one
+     * run 301 of 10,000 Nchan streams had not connected after a minute), posts `messages` to each
      * target at a steady `rate` in all (open loop: a slow answer does not delay the next post;
      * targets in turn), and waits until every reading stream has every message of its group or
      * has ended. The first `stalledEach` streams of each target stop reading once connected.
@@ -395,14 +543,19 @@ class GatewayBenchmark {
         CountDownLatch finished = new CountDownLatch(subscribers - stalled);
         List<BenchSubscriber> streams = new ArrayList<>(subscribers);
         List<BenchSubscriber> reading = new ArrayList<>(subscribers);
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(IDLE_CONNECTS_IN_FLIGHT);
         try {
             int opened = 0;
             for (Target target : targets) {
                 for (int i = 0; i < subscribersEach; i++) {
                     boolean stalls = i < stalledEach;
+                    if (!connecting.tryAcquire(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new AssertionError(first.name() + ": " + IDLE_CONNECTS_IN_FLIGHT + " streams neither "
+                                + "connected nor ended within " + SETTLE + " (" + opened + " opened)");
+                    }
                     BenchSubscriber stream = new BenchSubscriber(streaming.get(opened++ % streaming.size()),
                             target.subscription(i), messages, connected, stalls ? new CountDownLatch(1) : finished,
-                            () -> { }, stalls);
+                            connecting::release, stalls);
                     streams.add(stream);
                     if (!stalls) {
                         reading.add(stream);
@@ -421,6 +574,7 @@ class GatewayBenchmark {
             List<CompletableFuture<?>> posts = new ArrayList<>(total);
             long period = (long) (1e9 / rate);
             double cpuBefore = first.cpuSeconds();
+            CpuSample allCpuBefore = first.processCpu();
             long start = System.nanoTime();
             for (int seq = 0; seq < messages; seq++) {
                 for (int t = 0; t < targets.size(); t++) {
@@ -443,6 +597,12 @@ class GatewayBenchmark {
                     .exceptionally(failure -> null).get(SETTLE.toSeconds(), TimeUnit.SECONDS);
             finished.await(SETTLE.toSeconds(), TimeUnit.SECONDS);
             double cpu = first.cpuSeconds() - cpuBefore;
+            CpuSample allCpuAfter = first.processCpu();
+            double allCpu = allCpuAfter.since(allCpuBefore);
+            if (allCpuAfter.endedSince(allCpuBefore) > 0) {
+                log(first.name() + ": " + allCpuAfter.endedSince(allCpuBefore) + " processes ended while measured; "
+                        + "their last CPU is not counted");
+            }
             Memory after = measureMemory ? first.memory() : null;
 
             Latencies delivery = new Latencies(reading.size() * messages);
@@ -461,7 +621,7 @@ class GatewayBenchmark {
             }
             double seconds = Math.max(1e-9, (lastArrival - start) / 1e9);
             return new Fanout(first.name(), targets.size(), subscribers, stalled, messages, complete, duplicates, cutOff,
-                    deliveries, deliveries / seconds, delivery, post, postErrors.get(), cpu, idle, loaded, after);
+                    deliveries, deliveries / seconds, delivery, post, postErrors.get(), cpu, allCpu, idle, loaded, after);
         } finally {
             streams.forEach(BenchSubscriber::close);
             first.awaitNoSubscribers();
@@ -629,12 +789,14 @@ class GatewayBenchmark {
     private final class Chorus {
 
         private final ChorusCluster cluster;
+        private final ClusterCpu clusterCpu;
         private final Api api;
         private final List<String> posters;
         private final List<String> subscribers;
 
-        Chorus(ChorusCluster cluster, int posters, int subscribers) {
+        Chorus(ChorusCluster cluster, ClusterCpu clusterCpu, int posters, int subscribers) {
             this.cluster = cluster;
+            this.clusterCpu = clusterCpu;
             this.api = new Api(cluster);
             PrivateKey key = cluster.keys().keyPair().getPrivate();
             this.posters = IntStream.range(0, posters).mapToObj(i -> token(key, "poster" + i)).toList();
@@ -733,6 +895,11 @@ class GatewayBenchmark {
                 public double cpuSeconds() {
                     return group.cpuSeconds();
                 }
+
+                @Override
+                public CpuSample processCpu() {
+                    return group.processCpu();
+                }
             };
         }
 
@@ -791,6 +958,11 @@ class GatewayBenchmark {
                 @Override
                 public double cpuSeconds() {
                     return ProcessMemory.cpuSeconds(cluster.pid("group-gateway"));
+                }
+
+                @Override
+                public CpuSample processCpu() {
+                    return clusterCpu.sample();
                 }
 
                 @Override
@@ -864,6 +1036,11 @@ class GatewayBenchmark {
             public double cpuSeconds() {
                 return nchan.cpuSeconds();
             }
+
+            @Override
+            public CpuSample processCpu() {
+                return nchan.cpuSample();
+            }
         };
     }
 
@@ -885,7 +1062,8 @@ class GatewayBenchmark {
     }
 
     private String report(Sizes sizes, List<Throughput> throughputs, List<Fanout> fanouts, List<Idle> idles,
-                          List<Durable> durables, Storm storm, List<RateStep> rateSteps, boolean withNchan) {
+                          List<Durable> durables, Storm storm, List<RateStep> rateSteps, List<RateStep> groupRateSteps,
+                          Cold cold, String cpuCounted, boolean withNchan) {
         StringBuilder out = new StringBuilder();
         out.append("# Chorus benchmark results\n\n");
         out.append("- when: ").append(Instant.now()).append('\n');
@@ -898,7 +1076,23 @@ class GatewayBenchmark {
                 .append(", subscribers ").append(sizes.subscribers()).append(", messages ").append(sizes.messages())
                 .append(" at ").append(fmt(sizes.rate())).append("/s\n");
         out.append("- Nchan: ").append(withNchan ? "nginx + libnginx-mod-nchan, bench/nchan.conf, worker_processes 1"
-                : "not run (install nginx and libnginx-mod-nchan, or -Dbench.nchan=false was given)").append("\n\n");
+                : "not run (install nginx and libnginx-mod-nchan, or -Dbench.nchan=false was given)").append('\n');
+        out.append("- CPU per delivery, from /proc while posting and delivering: \"server\" is the process holding the ")
+                .append("streams (the Chorus gateway alone; nginx master + worker), as in earlier runs; \"all\" is, for ")
+                .append("Chorus, ").append(cpuCounted == null ? "not measured" : cpuCounted)
+                .append("; for Nchan, nginx master + worker again\n\n");
+
+        if (!rateSteps.isEmpty() || !groupRateSteps.isEmpty()) {
+            out.append("## Headline: the highest rate each sustains (a: one group × ").append(sizes.subscribers().getLast())
+                    .append("; b: ").append(sizes.groups()).append(" groups × ").append(sizes.groupSubscribers())
+                    .append("; the rule and every step below)\n\n");
+            out.append("| scenario | target | highest msg/s sustained | deliveries/s there | delivery p99 ms | ")
+                    .append("server CPU µs per delivery | all CPU µs per delivery |\n");
+            out.append("|---|---|---:|---:|---:|---:|---:|\n");
+            headline(out, "(a) 1 group", rateSteps);
+            headline(out, "(b) " + sizes.groups() + " groups", groupRateSteps);
+            out.append('\n');
+        }
 
         out.append("## Posts (closed loop; Chorus answers 201 once committed, Nchan 201/202 once in shared memory)\n\n");
         out.append("| target | posters | posts | errors | msg/s | p50 ms | p95 ms | p99 ms |\n");
@@ -915,15 +1109,15 @@ class GatewayBenchmark {
                 .append("are the others')\n\n");
         out.append("| target | groups | subscribers | stalled | got all | duplicates | cut off | deliveries | deliveries/s | ")
                 .append("delivery p50 ms | p99 ms | p99.9 ms | max ms | post p50 ms | post p99 ms | post errors | server CPU s | ")
-                .append("CPU µs per delivery |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("CPU µs per delivery | all CPU s | all CPU µs per delivery |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Fanout f : fanouts) {
             out.append(row(f.target(), f.groups(), f.subscribers(), f.stalled(), f.complete() + "/" + f.reading(),
                     f.duplicates(), f.cutOff(), f.deliveries() + "/" + (long) f.reading() * f.messages(),
                     fmt(f.deliveriesPerSecond()), fmt(f.delivery().millis(50)), fmt(f.delivery().millis(99)),
                     fmt(f.delivery().millis(99.9)), fmt(f.delivery().millis(100)), fmt(f.post().millis(50)),
-                    fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds()),
-                    fmt(f.cpuSeconds() * 1e6 / Math.max(1, f.deliveries()))));
+                    fmt(f.post().millis(99)), f.postErrors(), fmt(f.cpuSeconds()), fmt(f.cpuMicrosPerDelivery()),
+                    fmt(f.allCpuSeconds()), fmt(f.allCpuMicrosPerDelivery())));
         }
 
         if (!rateSteps.isEmpty()) {
@@ -931,16 +1125,15 @@ class GatewayBenchmark {
                     .append(" subscribers, ").append(fmt(RATE_STEP_SECONDS)).append(" s at each rate, upwards until one is ")
                     .append("not sustained: every message to every stream once, none cut off, deliveries ≥ 95% of ")
                     .append("offered, p99 < 1 s)\n\n");
-            out.append("| target | msg/s offered | deliveries/s offered | deliveries/s | got all | cut off | delivery p50 ms ")
-                    .append("| p99 ms | CPU µs per delivery | sustained |\n");
-            out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-            for (RateStep step : rateSteps) {
-                Fanout f = step.fanout();
-                out.append(row(f.target(), fmt(step.rate()), fmt(step.rate() * f.reading()), fmt(f.deliveriesPerSecond()),
-                        f.complete() + "/" + f.reading(), f.cutOff(), fmt(f.delivery().millis(50)),
-                        fmt(f.delivery().millis(99)), fmt(f.cpuSeconds() * 1e6 / Math.max(1, f.deliveries())),
-                        step.sustained() ? "yes" : "no"));
-            }
+            rateSteps(out, rateSteps);
+        }
+
+        if (!groupRateSteps.isEmpty()) {
+            out.append("\n## Highest sustained rate over many groups (scenario b: ").append(sizes.groups()).append(" groups × ")
+                    .append(sizes.groupSubscribers()).append(" subscribers, messages to the groups in turn, ")
+                    .append(fmt(RATE_STEP_SECONDS)).append(" s at each rate in all, upwards until one is not sustained, ")
+                    .append("by the same rule)\n\n");
+            rateSteps(out, groupRateSteps);
         }
 
         out.append("\n## Memory (idle, with the subscribers connected before posting, and after the messages; ")
@@ -972,6 +1165,25 @@ class GatewayBenchmark {
             }
         }
 
+        if (cold != null) {
+            out.append("\n## Cold start (history-service, then the gateway, restarted; then ").append(cold.posts().posters())
+                    .append(" posters in a closed loop over ").append(cold.warm().groups()).append(" groups for the first ")
+                    .append(fmt(cold.seconds())).append(" s after both are ready; warm: scenario (d), same groups)\n\n");
+            out.append("| service | stopped → ready s | process start → ready s |\n");
+            out.append("|---|---:|---:|\n");
+            for (Startup startup : cold.startups()) {
+                out.append(row(startup.service(), fmt(startup.stopToReadySeconds()), fmt(startup.startToReadySeconds())));
+            }
+            Throughput posts = cold.posts();
+            Throughput warm = cold.warm().chorus();
+            out.append("\n| posters | groups | window s | posts | errors | cold posts/s | p50 ms | p99 ms | warm posts/s (d) | ")
+                    .append("cold / warm |\n");
+            out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            out.append(row(posts.posters(), cold.warm().groups(), fmt(cold.seconds()), posts.posts(), posts.errors(),
+                    fmt(posts.perSecond()), fmt(posts.latency().millis(50)), fmt(posts.latency().millis(99)),
+                    fmt(warm.perSecond()), String.format(Locale.ROOT, "%.0f%%", 100 * posts.perSecond() / warm.perSecond())));
+        }
+
         if (storm != null) {
             out.append("\n## Reconnect storm (Chorus; Nchan keeps messages in memory, a restart loses them)\n\n");
             out.append("| streams | gateway stopped → ready s | stopped → every stream live again s | messages | got all | duplicates |\n");
@@ -996,6 +1208,40 @@ class GatewayBenchmark {
             }
         }
         return out.toString();
+    }
+
+    /** A search's steps, one row each. */
+    private static void rateSteps(StringBuilder out, List<RateStep> steps) {
+        out.append("| target | msg/s offered | deliveries/s offered | deliveries/s | got all | cut off | delivery p50 ms ")
+                .append("| p99 ms | CPU µs per delivery | all CPU µs per delivery | sustained |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (RateStep step : steps) {
+            Fanout f = step.fanout();
+            out.append(row(f.target(), fmt(step.rate()), fmt(step.offeredDeliveriesPerSecond()), fmt(f.deliveriesPerSecond()),
+                    f.complete() + "/" + f.reading(), f.cutOff(), fmt(f.delivery().millis(50)),
+                    fmt(f.delivery().millis(99)), fmt(f.cpuMicrosPerDelivery()), fmt(f.allCpuMicrosPerDelivery()),
+                    step.sustained() ? "yes" : "no"));
+        }
+    }
+
+    /**
+     * Per target, the last sustained step of a search (steps go upwards and stop at the first not
+     * sustained): "≥" when that was the top of the search, "none" when not even the first was.
+     */
+    private static void headline(StringBuilder out, String scenario, List<RateStep> steps) {
+        for (String target : steps.stream().map(step -> step.fanout().target()).distinct().toList()) {
+            List<RateStep> own = steps.stream().filter(step -> step.fanout().target().equals(target)).toList();
+            RateStep best = own.stream().filter(RateStep::sustained).reduce((a, b) -> b).orElse(null);
+            if (best == null) {
+                RateStep first = own.getFirst();
+                out.append(row(scenario, target, "none (not " + fmt(first.rate()) + ")", "–", "–", "–", "–"));
+                continue;
+            }
+            Fanout f = best.fanout();
+            out.append(row(scenario, target, (best == own.getLast() ? "≥ " : "") + fmt(best.rate()),
+                    fmt(f.deliveriesPerSecond()), fmt(f.delivery().millis(99)), fmt(f.cpuMicrosPerDelivery()),
+                    fmt(f.allCpuMicrosPerDelivery())));
+        }
     }
 
     private static String row(Object... cells) {
@@ -1049,7 +1295,10 @@ class GatewayBenchmark {
                 .connectTimeout(Duration.ofSeconds(10));
     }
 
+    /** When this class was loaded: log lines say how far into the run they are, so a step's cost can be read off. */
+    private static final long LOADED = System.nanoTime();
+
     private static void log(String line) {
-        System.out.println("[bench] " + line);
+        System.out.println(String.format(Locale.ROOT, "[bench %.0f s] ", (System.nanoTime() - LOADED) / 1e9) + line);
     }
 }

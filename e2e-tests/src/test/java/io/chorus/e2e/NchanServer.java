@@ -99,6 +99,13 @@ final class NchanServer implements AutoCloseable {
                 + master.children().mapToDouble(worker -> ProcessMemory.cpuSeconds(worker.pid())).sum();
     }
 
+    /** The master and its worker, for CPU over a window (the same processes as {@link #cpuSeconds}). */
+    CpuSample cpuSample() {
+        List<Long> pids = new java.util.ArrayList<>(List.of(master.pid()));
+        master.children().forEach(worker -> pids.add(worker.pid()));
+        return CpuSample.of(pids);
+    }
+
     @Override
     public void close() {
         // SIGTERM is nginx's fast shutdown; the worker goes with the master.

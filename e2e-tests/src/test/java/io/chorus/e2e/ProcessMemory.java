@@ -43,6 +43,31 @@ final class ProcessMemory {
     }
 
     /**
+     * Seconds since the process started, on the kernel's clock since boot (start time in
+     * /proc/<pid>/stat, in 1/100 s, against /proc/uptime): ProcessHandle's start instant adds the
+     * boot time, which Linux gives in whole seconds, so it can be a second off.
+     */
+    static double secondsSinceStart(long pid) {
+        try {
+            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return uptime - Long.parseLong(fields[19]) / 100.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #cpuSeconds}, or NaN if the process has ended (or is not one of this machine's). */
+    static double cpuSecondsIfAlive(long pid) {
+        try {
+            return cpuSeconds(pid);
+        } catch (UncheckedIOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
      * Runs a full GC in a JVM and returns the heap it still uses, in bytes. RSS alone hides what
      * subscribers cost: the JVM keeps heap it once committed, so RSS moves in steps.
      */
