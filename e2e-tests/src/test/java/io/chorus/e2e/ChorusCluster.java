@@ -151,6 +151,11 @@ public final class ChorusCluster implements AutoCloseable {
     /** Stops the service (SIGTERM, as Kubernetes does), starts it again and waits until it is ready. */
     public void restart(String service) {
         stop(service);
+        start(service);
+    }
+
+    /** Starts a stopped service again and waits until it is ready. */
+    public void start(String service) {
         launch(service);
         awaitReady(service);
     }
@@ -240,7 +245,8 @@ public final class ChorusCluster implements AutoCloseable {
         ServiceReadiness.await(service, url(service), processes.get(service), log(service));
     }
 
-    private void stop(String service) {
+    /** Stops the service as Kubernetes does (SIGTERM) and waits until it has exited (after 20 s, SIGKILL). */
+    public void stop(String service) {
         Process process = processes.remove(service);
         if (process == null) {
             return;
