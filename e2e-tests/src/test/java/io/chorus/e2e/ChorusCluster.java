@@ -44,6 +44,7 @@ public final class ChorusCluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final List<String> instances = new ArrayList<>();
     private final Map<String, Integer> busPorts = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> overrides = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChorusCluster(int gateways, Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -154,6 +155,14 @@ public final class ChorusCluster implements AutoCloseable {
         start(service);
     }
 
+    /**
+     * Extra environment for the service's next launches (a restart), on top of the cluster's;
+     * an empty map takes it back.
+     */
+    public void configure(String service, Map<String, String> environment) {
+        overrides.put(service, Map.copyOf(environment));
+    }
+
     /** Starts a stopped service again and waits until it is ready. */
     public void start(String service) {
         launch(service);
@@ -221,6 +230,7 @@ public final class ChorusCluster implements AutoCloseable {
         // hour per address allows; user-service's RegistrationLimitTest holds that limit.
         env.put("CHORUS_RATE_LIMITS_REGISTRATIONS_PER_ADDRESS", "100000");
         env.putAll(environment);
+        env.putAll(overrides.getOrDefault(service, Map.of()));
         try {
             processes.put(service, builder.start());
         } catch (IOException e) {
