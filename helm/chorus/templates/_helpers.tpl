@@ -258,9 +258,9 @@ spec:
   {{- end }}
   # The services never call the Kubernetes API.
   automountServiceAccountToken: false
-  # preStop pauses first, so that Services and the Ingress stop routing here; then Quarkus stops
-  # on SIGTERM: readiness goes down, work in flight finishes, streams are ended and their clients
-  # resume elsewhere from their cursor.
+  # preStop pauses first, so that Services and the Ingress stop routing here; then on SIGTERM the
+  # gateway's readiness goes down and its streams end a few at a time, each after a retry: (their
+  # clients resume elsewhere from their cursor), and Quarkus stops once work in flight finishes.
   terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
   securityContext:
     runAsNonRoot: true

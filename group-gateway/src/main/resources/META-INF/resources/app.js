@@ -513,16 +513,25 @@ function openStream() {
   es.onerror = () => {
     if (state.stream !== es) return;
     if (es.readyState === EventSource.CLOSED) {
-      // The browser gave up (the server answered with an error, e.g. while starting). Its own
-      // retries would have sent Last-Event-ID; a new EventSource resumes through the query.
+      // The browser gave up (the server answered with an error, e.g. a 503 while the gateway
+      // drains or starts). Its own retries would have sent Last-Event-ID; a new EventSource
+      // resumes through the query.
       es.close();
       showConnection('Reconnecting…', 'down');
-      state.reconnectTimer = setTimeout(reopenStream, state.reconnectDelay);
+      state.reconnectTimer = setTimeout(reopenStream, jittered(state.reconnectDelay));
       state.reconnectDelay = Math.min(state.reconnectDelay * 2, 15000);
     } else {
+      // A stream that ended or dropped: the browser reconnects by itself after the stream's
+      // `retry:` (drawn per stream by the gateway, so a gateway's clients come back spread out);
+      // nothing here overrides it.
       showConnection('Reconnecting…', 'down');
     }
   };
+}
+
+// Half to one and a half times the delay: the clients a gateway refused together do not all come back together.
+function jittered(delay) {
+  return delay * (0.5 + Math.random());
 }
 
 async function reopenStream() {
@@ -533,7 +542,7 @@ async function reopenStream() {
   } catch (e) {
     if (!state.token) return;
     if (e.retryable) {
-      state.reconnectTimer = setTimeout(reopenStream, state.reconnectDelay);
+      state.reconnectTimer = setTimeout(reopenStream, jittered(state.reconnectDelay));
       state.reconnectDelay = Math.min(state.reconnectDelay * 2, 15000);
       return;
     }

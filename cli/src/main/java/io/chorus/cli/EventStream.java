@@ -55,6 +55,8 @@ final class EventStream {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread runner;
     private volatile Connection current;
+    /** The reconnection time the server last sent ({@code retry:}); null until it sends one. */
+    private volatile Duration told;
 
     /**
      * @param idleTimeout how long silence means a dead connection: the gateway sends a heartbeat
@@ -112,7 +114,7 @@ final class EventStream {
                     break;
                 }
                 failures++;
-                Duration delay = delay(failures);
+                Duration delay = delay(failures, told);
                 listener.reconnecting(delay, reason);
                 sleeper.sleep(delay);
             }
@@ -145,8 +147,20 @@ final class EventStream {
 
     /** Exponential, capped: quick after a one-off drop, gentle on a gateway that is down for a while. */
     static Duration delay(int failures) {
-        long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
-        return Duration.ofMillis(Math.min(millis, LONGEST_RETRY.toMillis()));
+        return delay(failures, null);
+    }
+
+    /**
+     * As EventSource does, the server's reconnection time ({@code retry:}, null if it sent none)
+     * is the first wait; it then doubles while attempts fail, capped at the longer of it and
+     * {@link #LONGEST_RETRY}. The gateway draws that time per stream, so clients cut off together
+     * come back spread out rather than all at once.
+     */
+    static Duration delay(int failures, Duration told) {
+        long first = told != null ? Math.max(told.toMillis(), 0) : FIRST_RETRY.toMillis();
+        long longest = Math.max(LONGEST_RETRY.toMillis(), first);
+        long millis = first << Math.min(failures - 1, 10);
+        return Duration.ofMillis(Math.min(millis, longest));
     }
 
     private boolean pump(Connection connection) throws IOException, InterruptedException {
@@ -156,6 +170,8 @@ final class EventStream {
         while ((line = connection.readLine(idleTimeout)) != null) {
             Optional<SseParser.Event> event = parser.line(line);
             heard |= parser.takeComment();
+            // Kept across connections, as EventSource keeps its reconnection time.
+            parser.retry().ifPresent(retry -> told = retry);
             if (event.isPresent()) {
                 heard = true;
                 if (event.get().isCursorOnly()) {

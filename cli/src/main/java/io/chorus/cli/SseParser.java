@@ -1,11 +1,13 @@
 package io.chorus.cli;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Turns the lines of a text/event-stream into events, following the WHATWG HTML "server-sent
  * events" interpretation rules: a blank line dispatches, the last id carries over to later
- * events, data lines join with "\n", comments and unknown fields are ignored. Lines come in
+ * events, data lines join with "\n", {@code retry:} sets the reconnection time, comments and
+ * unknown fields are ignored. Lines come in
  * already split (BufferedReader accepts CR, LF and CRLF, as the format allows).
  *
  * <p>The one SSE parser of the project: the CLI, the end-to-end tests' client and the
@@ -30,6 +32,7 @@ public final class SseParser {
     private boolean sawComment;
     private boolean sawId;
     private boolean dispatchedWithId;
+    private long retryMillis = -1;
 
     /** Feeds one line; returns the event it completes, if any. */
     public Optional<Event> line(String line) {
@@ -62,11 +65,26 @@ public final class SseParser {
                     sawId = true;
                 }
             }
+            // The server's reconnection time, in milliseconds; only ASCII digits count, as the spec says.
+            case "retry" -> {
+                if (!value.isEmpty() && value.length() <= 18 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    retryMillis = Long.parseLong(value);
+                }
+            }
             default -> {
-                // "retry" and unknown fields: the reconnect policy is the client's own.
+                // Unknown fields are ignored.
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The reconnection time the server last set with {@code retry:}, if it set one: how long to
+     * wait before reconnecting once this stream ends (Chorus' gateway draws it per stream from a
+     * window, so clients cut off together come back spread out).
+     */
+    public Optional<Duration> retry() {
+        return retryMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryMillis));
     }
 
     /** True once a comment (the server's heartbeat) has been seen, and resets the flag. */

@@ -153,6 +153,25 @@ class EventStreamTest {
     }
 
     @Test
+    void waitsTheReconnectionTimeTheServerSentThenBacksOffFromIt() {
+        script.add(serve(null, ":cursor", "retry: 1700", "id: 3", "", ": heartbeat", ""));
+        script.add(new Refuse(ChorusException.refused(503, "this gateway is shutting down")));
+        script.add(new Refuse(ChorusException.unreachable("connection refused", null)));
+        script.add(serve(null, event("4", "a")));
+        stream(ResumeCursor.fromNow()).run();
+        assertEquals(List.of(Duration.ofMillis(1700), Duration.ofMillis(3400), Duration.ofMillis(5000),
+                Duration.ofMillis(1700)), sleeps);
+        assertEquals(Arrays.asList(null, "3", "3", "3", "4"), resumedFrom);
+    }
+
+    @Test
+    void aReconnectionTimeLongerThanTheCapIsStillHonoured() {
+        assertEquals(Duration.ofSeconds(8), EventStream.delay(1, Duration.ofSeconds(8)));
+        assertEquals(Duration.ofSeconds(8), EventStream.delay(3, Duration.ofSeconds(8)));
+        assertEquals(Duration.ofMillis(250), EventStream.delay(1, null));
+    }
+
+    @Test
     void capsTheDelay() {
         assertEquals(Duration.ofMillis(2000), EventStream.delay(4));
         assertEquals(EventStream.LONGEST_RETRY, EventStream.delay(6));

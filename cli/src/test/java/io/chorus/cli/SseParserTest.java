@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SseParserTest {
@@ -88,8 +90,26 @@ class SseParserTest {
     }
 
     @Test
-    void ignoresRetryAndUnknownFields() {
+    void ignoresUnknownFieldsAndDispatchesNothingForRetry() {
         assertEquals(List.of(new SseParser.Event(null, "message", "d")),
                 parse(new SseParser(), "retry: 10", "foo: bar", "data: d", ""));
+        assertEquals(List.of(), parse(new SseParser(), "retry: 10", ""));
+    }
+
+    @Test
+    void takesTheReconnectionTimeFromRetryAndKeepsTheLastOne() {
+        SseParser parser = new SseParser();
+        assertEquals(Optional.empty(), parser.retry());
+        parse(parser, ":cursor", "retry: 2345", "id: 4", "");
+        assertEquals(Optional.of(Duration.ofMillis(2345)), parser.retry());
+        parse(parser, "retry: 1200", "");
+        assertEquals(Optional.of(Duration.ofMillis(1200)), parser.retry());
+    }
+
+    @Test
+    void ignoresARetryThatIsNotOnlyDigits() {
+        SseParser parser = new SseParser();
+        parse(parser, "retry: 1500", "", "retry: 2s", "retry: -5", "retry: 1.5", "retry:", "");
+        assertEquals(Optional.of(Duration.ofMillis(1500)), parser.retry());
     }
 }

@@ -554,6 +554,34 @@ final class ChorusRules {
      * spread by their selector; and a PodDisruptionBudget over the same selector that lets a drain
      * take one pod at a time.
      */
+    private static final Pattern SECONDS = Pattern.compile("(?:\\$\\{[^:}]+:)?(\\d+)s\\}?");
+
+    /**
+     * What a service's shutdown may take after SIGTERM, from its application.properties: the
+     * gateway's stream drain ({@code gateway.stream.drain.duration}), Quarkus' delay and its
+     * graceful timeout (each as {@code 10s} or {@code ${key:10s}}; a key absent counts 0).
+     */
+    static long shutdownBudgetSeconds(String service) {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Repository.ROOT.resolve(service + "/src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long total = 0;
+        for (String key : List.of("gateway.stream.drain.duration", "quarkus.shutdown.delay", "quarkus.shutdown.timeout")) {
+            String value = properties.getProperty(key);
+            if (value == null || key.equals("quarkus.shutdown.delay")
+                    && !"true".equals(properties.getProperty("quarkus.shutdown.delay-enabled"))) {
+                continue;
+            }
+            Matcher seconds = SECONDS.matcher(value.trim());
+            assertTrue(seconds.matches(), key + " of " + service + " in whole seconds: " + value);
+            total += Long.parseLong(seconds.group(1));
+        }
+        return total;
+    }
+
     static void assertPodsAreHardened(Manifests manifests, String service, Map<String, String> selector) {
         Map<String, Object> workload = manifests.get(workloadKind(service), service);
         Map<String, Object> spec = podSpec(manifests, service);
@@ -585,6 +613,9 @@ final class ChorusRules {
         Object grace = spec.get("terminationGracePeriodSeconds");
         assertTrue(pause > 0 && grace instanceof Integer seconds && seconds > pause,
                 "the grace period of " + service + " (" + grace + " s) must outlast its preStop pause (" + pause + " s)");
+        long stopping = shutdownBudgetSeconds(service);
+        assertTrue((Integer) grace >= pause + stopping, "the grace period of " + service + " (" + grace
+                + " s) must cover its preStop pause (" + pause + " s) and its own shutdown (" + stopping + " s)");
 
         assertEquals(6, path(container, "readinessProbe", "failureThreshold"), "readiness misses of " + service);
         assertEquals("/q/health/live", path(container, "livenessProbe", "httpGet", "path"), "liveness of " + service);

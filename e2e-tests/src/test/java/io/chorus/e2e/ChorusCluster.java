@@ -44,6 +44,7 @@ public final class ChorusCluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final List<String> instances = new ArrayList<>();
     private final Map<String, Integer> busPorts = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> overrides = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChorusCluster(int gateways, Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -151,6 +152,19 @@ public final class ChorusCluster implements AutoCloseable {
     /** Stops the service (SIGTERM, as Kubernetes does), starts it again and waits until it is ready. */
     public void restart(String service) {
         stop(service);
+        start(service);
+    }
+
+    /**
+     * Extra environment for the service's next launches (a restart), on top of the cluster's;
+     * an empty map takes it back.
+     */
+    public void configure(String service, Map<String, String> environment) {
+        overrides.put(service, Map.copyOf(environment));
+    }
+
+    /** Starts a stopped service again and waits until it is ready. */
+    public void start(String service) {
         launch(service);
         awaitReady(service);
     }
@@ -216,6 +230,7 @@ public final class ChorusCluster implements AutoCloseable {
         // hour per address allows; user-service's RegistrationLimitTest holds that limit.
         env.put("CHORUS_RATE_LIMITS_REGISTRATIONS_PER_ADDRESS", "100000");
         env.putAll(environment);
+        env.putAll(overrides.getOrDefault(service, Map.of()));
         try {
             processes.put(service, builder.start());
         } catch (IOException e) {
@@ -240,7 +255,8 @@ public final class ChorusCluster implements AutoCloseable {
         ServiceReadiness.await(service, url(service), processes.get(service), log(service));
     }
 
-    private void stop(String service) {
+    /** Stops the service as Kubernetes does (SIGTERM) and waits until it has exited (after 20 s, SIGKILL). */
+    public void stop(String service) {
         Process process = processes.remove(service);
         if (process == null) {
             return;

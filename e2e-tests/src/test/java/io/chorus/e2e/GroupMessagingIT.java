@@ -2,19 +2,29 @@ package io.chorus.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Group messaging end to end: gateway, ZeroMQ proxy, history-service, PostgreSQL, real SSE. */
@@ -160,6 +170,139 @@ class GroupMessagingIT extends AgainstCluster {
         long after = api.post(alice, group, "after restart").getLong("id");
         try (SseClient resumed = SseClient.connect(api.gateway() + "/api/groups/" + group + "/events", bob, cursor)) {
             assertEquals(after, id(resumed.next(WAIT)));
+        }
+    }
+
+    /**
+     * SIGTERM: readiness goes down while the streams are still open, then they end a few at a
+     * time (here 10 a second, so the order shows from outside), each right after a {@code retry:};
+     * posts meanwhile are answered; clients that resume as told miss nothing and get nothing twice.
+     */
+    @Test
+    void drainsItsStreamsOnSigtermAfterReadinessGoesDownAndResumersMissNothing() throws Exception {
+        Api.Duo duo = api.groupWithAliceAndBob("drain");
+        String group = duo.group();
+        String alice = duo.alice();
+        String bob = duo.bob();
+        cluster.configure("group-gateway", Map.of("GATEWAY_STREAM_DRAIN_RATE", "10"));
+        HttpClient http = HttpClient.newHttpClient();
+        List<SseClient> streams = new ArrayList<>();
+        List<ResumingSubscriber> resumers = new ArrayList<>();
+        try {
+            cluster.restart("group-gateway");
+            String url = api.gateway() + "/api/groups/" + group + "/events";
+            for (int i = 0; i < 20; i++) {
+                streams.add(SseClient.connect(url, bob));
+            }
+            CountDownLatch connected = new CountDownLatch(5);
+            for (int i = 0; i < 5; i++) {
+                resumers.add(new ResumingSubscriber(http, lastEventId -> {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                            .header("Accept", "text/event-stream").header("Authorization", "Bearer " + bob);
+                    return (lastEventId == null ? request : request.header("Last-Event-ID", lastEventId)).build();
+                }, () -> { }, connected::countDown));
+            }
+            assertTrue(connected.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the resuming clients connected");
+            for (SseClient stream : streams) {
+                long retry = stream.openingRetry().orElseThrow(() -> new AssertionError("no retry: at open")).toMillis();
+                assertTrue(retry >= 1000 && retry <= 3000, "the default window: " + retry);
+            }
+            int seq = 0;
+            for (; seq < 5; seq++) {
+                api.post(alice, group, BenchSubscriber.marker(seq, System.nanoTime()));
+            }
+            int before = seq;
+            Awaitility.await("the first posts reach the resuming clients").atMost(WAIT)
+                    .until(() -> resumers.stream().allMatch(r -> r.hasAll(before)));
+
+            ReadinessWatch watch = new ReadinessWatch(http, cluster.url("group-gateway"));
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.stop("group-gateway"));
+            Awaitility.await("readiness down").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                    .until(watch::sawDown);
+            long openWhenDown = streams.stream().filter(stream -> !stream.isEnded()).count();
+            // Posts while it drains are still answered, and reach everyone once resumed.
+            for (; seq < 10; seq++) {
+                api.post(alice, group, BenchSubscriber.marker(seq, System.nanoTime()));
+            }
+            for (SseClient stream : streams) {
+                assertTrue(stream.awaitEnd(WAIT), "the drain ends every stream");
+            }
+            stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            watch.stop();
+
+            assertTrue(openWhenDown > 10, "readiness was down while most streams were still open: " + openWhenDown);
+            long firstEnd = streams.stream().mapToLong(SseClient::endedAt).min().orElseThrow();
+            assertFalse(watch.upAskedAfter(firstEnd), "readiness never said up once a stream had been drained");
+            for (SseClient stream : streams) {
+                long retry = stream.retryBeforeEnd().orElseThrow(() -> new AssertionError("no retry: right before the end"))
+                        .toMillis();
+                assertTrue(retry >= 1000 && retry <= 3000, "the default window: " + retry);
+            }
+
+            cluster.start("group-gateway");
+            for (; seq < 15; seq++) {
+                api.post(alice, group, BenchSubscriber.marker(seq, System.nanoTime()));
+            }
+            int all = seq;
+            Awaitility.await("every message reaches every resuming client").atMost(WAIT)
+                    .until(() -> resumers.stream().allMatch(r -> r.hasAll(all)));
+            for (ResumingSubscriber resumer : resumers) {
+                assertEquals(all, resumer.distinct(), "nothing but the posts");
+                assertEquals(0, resumer.duplicates(), "and none twice");
+                assertTrue(resumer.connections() >= 2, "it resumed on the new gateway");
+            }
+        } finally {
+            streams.forEach(SseClient::close);
+            resumers.forEach(ResumingSubscriber::close);
+            cluster.configure("group-gateway", Map.of());
+        }
+    }
+
+    /** Asks a gateway's readiness over and over, noting when each question was sent and the answer. */
+    private static final class ReadinessWatch {
+
+        private record Answer(long askedAt, int status) {
+        }
+
+        private final List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread asking;
+        private volatile boolean stopping;
+
+        ReadinessWatch(HttpClient http, String gateway) {
+            HttpRequest ready = HttpRequest.newBuilder(URI.create(gateway + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            asking = Thread.ofVirtual().name("readiness-watch").start(() -> {
+                while (!stopping) {
+                    long askedAt = System.nanoTime();
+                    try {
+                        answers.add(new Answer(askedAt, http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode()));
+                    } catch (IOException e) {
+                        answers.add(new Answer(askedAt, -1));
+                        // Refused: the gateway has exited.
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        boolean sawDown() {
+            synchronized (answers) {
+                return answers.stream().anyMatch(answer -> answer.status() == 503);
+            }
+        }
+
+        boolean upAskedAfter(long nanoTime) {
+            synchronized (answers) {
+                return answers.stream().anyMatch(answer -> answer.status() == 200 && answer.askedAt() > nanoTime);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            asking.interrupt();
+            asking.join(Duration.ofSeconds(5));
         }
     }
 

@@ -16,9 +16,11 @@ import java.util.function.Function;
 
 /**
  * A benchmark subscriber that behaves like an EventSource: when its stream ends or cannot be
- * opened (the gateway restarting: refused, 503), it reconnects after a short random backoff with
- * the last id it saw as Last-Event-ID, and counts every message (by the bench marker's sequence
- * number) once. Scenario (f), the reconnect storm, runs thousands of them.
+ * opened (the gateway restarting: refused, 503), it reconnects after the reconnection time the
+ * server last sent ({@code retry:}, which the gateway draws per stream from a window), or a short
+ * random backoff before it sent one, with the last id it saw as Last-Event-ID, and counts every
+ * message (by the bench marker's sequence number) once. Scenario (f), the reconnect storm, runs
+ * thousands of them.
  */
 final class ResumingSubscriber implements AutoCloseable {
 
@@ -30,6 +32,8 @@ final class ResumingSubscriber implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private int duplicates;
     private volatile String lastEventId;
+    /** The server's last {@code retry:} in milliseconds; -1 before it sent one. */
+    private volatile long retryMillis = -1;
     private volatile boolean closing;
     private volatile InputStream body;
 
@@ -61,8 +65,9 @@ final class ResumingSubscriber implements AutoCloseable {
             }
             if (!closing) {
                 try {
-                    // EventSource's reconnection delay, with jitter so a storm spreads out.
-                    Thread.sleep(250 + ThreadLocalRandom.current().nextInt(500));
+                    // EventSource's reconnection time: the server's, else a default with jitter so a storm spreads out.
+                    long told = retryMillis;
+                    Thread.sleep(told >= 0 ? told : 250 + ThreadLocalRandom.current().nextInt(500));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -77,6 +82,8 @@ final class ResumingSubscriber implements AutoCloseable {
         String line;
         while ((line = lines.readLine()) != null) {
             Optional<SseParser.Event> event = parser.line(line);
+            // Kept across connections, as EventSource keeps it.
+            parser.retry().ifPresent(retry -> retryMillis = retry.toMillis());
             if (parser.takeComment() && !heard) {
                 heard = true;
                 if (connections.incrementAndGet() == 1) {

@@ -38,6 +38,11 @@ public final class SseClient implements AutoCloseable {
     private volatile int status;
     private volatile InputStream body;
     private volatile String lastEventId;
+    private volatile Duration firstRetry;
+    private volatile Duration lastRetry;
+    /** Whether the last line other than a blank one was a {@code retry:}. */
+    private volatile boolean retryIsLast;
+    private volatile long endedAt;
 
     private SseClient(String url, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
@@ -81,6 +86,17 @@ public final class SseClient implements AutoCloseable {
                 if (parser.takeComment()) {
                     heartbeat.countDown();
                 }
+                if (line.startsWith("retry:")) {
+                    parser.retry().ifPresent(retry -> {
+                        if (firstRetry == null) {
+                            firstRetry = retry;
+                        }
+                        lastRetry = retry;
+                    });
+                    retryIsLast = true;
+                } else if (!line.isEmpty()) {
+                    retryIsLast = false;
+                }
                 // As EventSource does: the last event id moves when an event is dispatched, so an
                 // event cut off halfway is asked for again on resume.
                 dispatched.ifPresent(event -> {
@@ -96,6 +112,7 @@ public final class SseClient implements AutoCloseable {
         } catch (Exception e) {
             // The connection ended (closed by us or the server).
         } finally {
+            endedAt = System.nanoTime();
             ended.countDown();
             // connect() stops waiting: a refused or failed connection will never send a heartbeat.
             heartbeat.countDown();
@@ -160,6 +177,21 @@ public final class SseClient implements AutoCloseable {
     /** The stream's last {@code id:} (its opening cursor until an event arrives), as EventSource keeps it. */
     public String lastEventId() {
         return lastEventId;
+    }
+
+    /** The reconnection time the stream opened with ({@code retry:}), if it sent one. */
+    public Optional<Duration> openingRetry() {
+        return Optional.ofNullable(firstRetry);
+    }
+
+    /** The {@code retry:} the stream sent last before it ended, if nothing but blank lines came after it. */
+    public Optional<Duration> retryBeforeEnd() {
+        return isEnded() && retryIsLast ? Optional.ofNullable(lastRetry) : Optional.empty();
+    }
+
+    /** When the stream ended ({@link System#nanoTime()}); only once {@link #isEnded()}. */
+    public long endedAt() {
+        return endedAt;
     }
 
     public boolean isEnded() {

@@ -109,5 +109,45 @@ public interface GatewayConfig {
         /** Streams one user may hold on this gateway (429 past it); off with CHORUS_LIMITS=off. */
         @WithDefault("20")
         int perUser();
+
+        /**
+         * The reconnection time each stream tells its client (SSE {@code retry:}, sent when it
+         * opens and again right before a draining gateway ends it): this, plus a random share of
+         * {@link #retryJitter()} drawn per stream.
+         */
+        @WithDefault("PT1S")
+        Duration retry();
+
+        /**
+         * The window the streams' {@code retry:} values spread over: clients whose streams end
+         * together (a gateway stopping or dying) come back over this long, not in one instant.
+         */
+        @WithDefault("PT2S")
+        Duration retryJitter();
+
+        Drain drain();
+    }
+
+    /** How a stopping gateway (SIGTERM) ends its streams; docs/operations.md. */
+    interface Drain {
+
+        /**
+         * Streams ended per second at most, each after a {@code retry:}, so their clients do not
+         * all reconnect at once (unless {@link #duration()} needs a faster pace).
+         */
+        @WithDefault("4000")
+        int rate();
+
+        /**
+         * The most the drain takes: by then every stream has ended. Part of the shutdown budget,
+         * with quarkus.shutdown.delay and quarkus.shutdown.timeout after it (the chart's
+         * terminationGracePeriodSeconds covers the preStop pause and all three).
+         */
+        @WithDefault("PT5S")
+        Duration duration();
+
+        /** How often a batch of streams is ended while draining. */
+        @WithDefault("PT0.05S")
+        Duration tick();
     }
 }

@@ -35,6 +35,8 @@ import io.chorus.gateway.stream.Presence;
 import io.chorus.gateway.stream.Replay;
 import io.chorus.gateway.stream.ReplayPage;
 import io.chorus.gateway.stream.ReplayRoom;
+import io.chorus.gateway.stream.RetryWindow;
+import io.chorus.gateway.stream.StreamDrain;
 import io.chorus.gateway.stream.StreamAdmission;
 import io.chorus.gateway.stream.StreamBounds;
 import io.chorus.gateway.stream.Streams;
@@ -54,7 +56,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -265,7 +269,7 @@ public class GatewayProducers {
     @Produces
     @Singleton
     Streams streams(Fanout fanout, Memberships memberships, Logs logs, RemoteGroupLog groupLog, RemoteDmLog dmLog,
-                    GatewayConfig config, StreamAdmission admission, Presence presence) {
+                    GatewayConfig config, StreamAdmission admission, Presence presence, RetryWindow retry) {
         GatewayConfig.Stream stream = config.stream();
         int pageEvents = stream.replayPageEvents();
         int pageBytes = (int) Math.min(Integer.MAX_VALUE, stream.replayPageSize().asLongValue());
@@ -284,6 +288,22 @@ public class GatewayProducers {
         };
         StreamBounds bounds = new StreamBounds(stream.bufferSize(), stream.queueSize().asLongValue(), stream.maxReplay(),
                 stream.stallTimeout());
-        return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay, bounds, admission, presence);
+        return new Streams(fanout, memberships, logs.groups(), logs.dms(), replay, bounds, admission, presence, retry);
+    }
+
+    @Produces
+    @Singleton
+    RetryWindow retryWindow(GatewayConfig config) {
+        return new RetryWindow(config.stream().retry(), config.stream().retryJitter());
+    }
+
+    /** Ticks on the JDK's shared delay timer: a drain happens once, at the very end, and needs no thread of its own. */
+    @Produces
+    @Singleton
+    StreamDrain streamDrain(Fanout fanout, StreamAdmission admission, RetryWindow retry, GatewayConfig config) {
+        GatewayConfig.Drain drain = config.stream().drain();
+        return new StreamDrain(fanout, admission, retry, drain.rate(), drain.duration(), drain.tick(),
+                (delay, task) -> CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task),
+                System::nanoTime);
     }
 }

@@ -1,5 +1,7 @@
 package io.chorus.gateway.stream;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +101,14 @@ public class Fanout {
     public void completeAll() {
         groupStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::complete));
         userStreams.values().forEach(subscribers -> subscribers.forEach(Subscriber::complete));
+    }
+
+    /** Every open stream, as of now (a drain ends them one by one). */
+    public List<Subscriber> streams() {
+        List<Subscriber> all = new ArrayList<>(subscriberCount() + 16);
+        groupStreams.values().forEach(all::addAll);
+        userStreams.values().forEach(all::addAll);
+        return all;
     }
 
     public int subscriberCount() {

@@ -1,7 +1,9 @@
 package io.chorus.gateway.stream;
 
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /** The periodic work of the live path: catching up with the logs, heartbeats, and presence. */
@@ -36,6 +38,16 @@ public class LogTicker {
                 LOG.warnf("cannot share presence (%s); retrying", e.getMessage());
             }
         }
+    }
+
+    /**
+     * The followers start as soon as the application has, not at the scheduler's first turn (up
+     * to a second later, and its triggers are checked once a second): readiness waits for the
+     * group follower to know the log's head, so this is time every restart spent not ready.
+     * Off the startup thread: it reads from history-service, which may be slow or away.
+     */
+    void startFollowing(@Observes StartupEvent event) {
+        Thread.ofVirtual().name("log-follower-start").start(this::catchUp);
     }
 
     @Scheduled(every = "${gateway.bus.catch-up-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of the streams, byte for byte as SPEC and docs/api.md show them: {@code :heartbeat}
- * comments, the opening {@code :cursor} with its {@code id:}, and events as {@code id:},
+ * comments, the opening {@code :cursor} with its {@code retry:} and {@code id:}, and events as {@code id:},
  * {@code event:}, {@code data:} lines and a blank line. A data value with line breaks (JSON never
  * has them, but the format allows it) becomes one {@code data:} line per line.
  */
@@ -22,7 +22,21 @@ public final class SseFrames {
 
     /** The id with no data that opens every stream (EventSource stores it as Last-Event-ID). */
     public static Buffer cursor(String id) {
-        return Buffer.buffer(":cursor\nid: " + id + "\n\n");
+        return opening(id, RetryWindow.NONE);
+    }
+
+    /**
+     * What opens a stream: the {@code :cursor} comment, the stream's reconnection time (a
+     * {@code retry:} drawn from the window, so streams cut together come back spread) and its
+     * position, in one block with no data (EventSource dispatches nothing for it). Without a
+     * position yet (the log's head unknown), the retry alone; null if there is neither.
+     */
+    public static Buffer opening(String id, RetryWindow retry) {
+        String retryLine = retry.line();
+        if (id == null) {
+            return retryLine.isEmpty() ? null : Buffer.buffer(retryLine + "\n");
+        }
+        return Buffer.buffer(":cursor\n" + retryLine + "id: " + id + "\n\n");
     }
 
     /** An event without its id line: what every stream shares of it. */

@@ -26,6 +26,8 @@ public final class StreamAdmission {
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> openByUser = new ConcurrentHashMap<>();
     private final ReplayRoom replayRoom;
+    /** The Retry-After of refusals once closed (draining); 0 while open. */
+    private volatile long closedRetryAfter;
 
     /** With room for 64 replay pages at once (tests). */
     public StreamAdmission(int capacity, int perUser) {
@@ -49,7 +51,24 @@ public final class StreamAdmission {
         return replayRoom;
     }
 
+    /**
+     * From now on every stream is refused with 503 and this Retry-After: the gateway is draining
+     * before it stops, and a stream opened here now would only be ended again.
+     */
+    public void close(long retryAfterSeconds) {
+        this.closedRetryAfter = Math.max(1, retryAfterSeconds);
+    }
+
+    public boolean isClosed() {
+        return closedRetryAfter > 0;
+    }
+
     public Place admit(String userKey) {
+        long closed = closedRetryAfter;
+        if (closed > 0) {
+            throw ProblemException.unavailable("this gateway is shutting down; resume from your last event id in a "
+                    + "moment (on another replica, if there is one)", closed);
+        }
         if (open.incrementAndGet() > capacity) {
             open.decrementAndGet();
             throw ProblemException.unavailable("this gateway holds all the streams it can (" + capacity

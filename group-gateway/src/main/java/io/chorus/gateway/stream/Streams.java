@@ -22,6 +22,7 @@ public class Streams {
     private final StreamBounds bounds;
     private final StreamAdmission admission;
     private final Holders holders;
+    private final RetryWindow retry;
 
     /** Told of every stream a user opens and of its end (presence counts them). */
     public interface Holders {
@@ -47,6 +48,13 @@ public class Streams {
 
     public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
                    StreamBounds bounds, StreamAdmission admission, Holders holders) {
+        this(fanout, memberships, groupLog, dmLog, replay, bounds, admission, holders, RetryWindow.NONE);
+    }
+
+    /** @param retry the reconnection time each stream's opening tells its client */
+    public Streams(Fanout fanout, Memberships memberships, LogFollower groupLog, LogFollower dmLog, Replay replay,
+                   StreamBounds bounds, StreamAdmission admission, Holders holders, RetryWindow retry) {
+        this.retry = retry;
         this.admission = admission;
         this.holders = holders;
         this.fanout = fanout;
@@ -70,7 +78,7 @@ public class Streams {
         return admitted(user, NameRule.key(group), self, sink, loop, onEnd, groups, null, (subscriber, paged) -> {
             long live = groupLog.lastWhile(() -> fanout.register(subscriber));
             StreamCursor cursor = resumeFrom != null ? resumeFrom : new StreamCursor(Math.max(live, 0), 0);
-            sink.open(resumeFrom != null || live >= 0 ? SseFrames.cursor(cursor.groupStreamId()) : null);
+            sink.open(SseFrames.opening(resumeFrom != null || live >= 0 ? cursor.groupStreamId() : null, retry));
             begin(subscriber, loop, cursor, resumeFrom != null ? paged : null);
         });
     }
@@ -84,8 +92,8 @@ public class Streams {
             long liveGroup = groupLog.lastWhile(() -> liveDm[0] = dmLog.lastWhile(() -> fanout.register(subscriber)));
             StreamCursor cursor = resumeFrom != null ? resumeFrom
                     : new StreamCursor(Math.max(liveGroup, 0), Math.max(liveDm[0], 0));
-            sink.open(resumeFrom != null || (liveGroup >= 0 && liveDm[0] >= 0)
-                    ? SseFrames.cursor(cursor.userStreamId()) : null);
+            sink.open(SseFrames.opening(resumeFrom != null || (liveGroup >= 0 && liveDm[0] >= 0)
+                    ? cursor.userStreamId() : null, retry));
             begin(subscriber, loop, cursor, resumeFrom != null ? paged : null);
         });
     }

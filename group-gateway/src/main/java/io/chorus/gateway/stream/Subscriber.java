@@ -146,6 +146,34 @@ public final class Subscriber {
         }
     }
 
+    /**
+     * Ends the stream after what is already queued and then this frame (a draining gateway's
+     * {@code retry:}, so the client comes back when told, not at once). A stream already ending
+     * ends as it was going to.
+     */
+    public void complete(Buffer lastFrame) {
+        boolean mark;
+        synchronized (this) {
+            if (ended || completing) {
+                return;
+            }
+            // In the same hold as completing: nothing (a heartbeat) can slip in after it.
+            if (lastFrame != null && !cutOff) {
+                addLocked(lastFrame);
+            }
+            completing = true;
+            mark = markLocked();
+        }
+        if (mark) {
+            loop.markForWriting(this);
+        }
+    }
+
+    /** Whether the stream is ending or has ended (a drain passes over it). */
+    public synchronized boolean isEnding() {
+        return completing || ended;
+    }
+
     /** The client went away: nothing more is written. */
     public void closed() {
         end(false);
@@ -308,22 +336,27 @@ public final class Subscriber {
             if (ended || cutOff || completing) {
                 return;
             }
-            if (waiting == null) {
-                waiting = new ArrayDeque<>(4);
-                waitingBytes = 0;
-            }
-            long size = sizeOf(item);
-            if (waiting.size() >= bounds.queueEvents() || waitingBytes + size > bounds.queueBytes()) {
-                cutOff = true;
-                waiting = null;
-            } else {
-                waiting.add(item);
-                waitingBytes += size;
-            }
+            addLocked(item);
             mark = markLocked();
         }
         if (mark) {
             loop.markForWriting(this);
+        }
+    }
+
+    /** Queues the item, or cuts the stream off if its queue is full (in events or bytes). */
+    private void addLocked(Object item) {
+        if (waiting == null) {
+            waiting = new ArrayDeque<>(4);
+            waitingBytes = 0;
+        }
+        long size = sizeOf(item);
+        if (waiting.size() >= bounds.queueEvents() || waitingBytes + size > bounds.queueBytes()) {
+            cutOff = true;
+            waiting = null;
+        } else {
+            waiting.add(item);
+            waitingBytes += size;
         }
     }
 
