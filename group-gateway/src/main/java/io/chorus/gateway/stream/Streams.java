@@ -1,5 +1,6 @@
 package io.chorus.gateway.stream;
 
+import io.chorus.common.error.ProblemException;
 import io.chorus.common.naming.NameRule;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,6 +110,13 @@ public class Streams {
      */
     private Subscriber admitted(String user, String groupKey, boolean self, StreamSink sink, LoopWriter loop,
                                 Runnable onEnd, List<String> replayGroups, String replayDms, Opening opening) {
+        if (!groupLog.isStarted()) {
+            // Until the follower knows the log's head the gateway is not ready: a stream taken
+            // now would replay through a gateway still starting, and in a restart storm those
+            // replays are what keeps it from becoming ready. The client retries in a second,
+            // from its last event id, so nothing is missed.
+            throw ProblemException.unavailable("this gateway is starting; resume from your last event id in a moment", 1);
+        }
         StreamAdmission.Place place = admission.admit(NameRule.key(user));
         Subscriber subscriber = new Subscriber(NameRule.key(user), groupKey, self, memberships, bounds, sink, loop);
         PagedReplay paged = new PagedReplay(subscriber, loop, replay, admission.replayRoom(), bounds.maxReplay(),

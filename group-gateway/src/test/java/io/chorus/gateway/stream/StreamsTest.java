@@ -81,6 +81,39 @@ class StreamsTest {
         return sink;
     }
 
+    StreamsTest() {
+        // A started gateway: its follower knows the log's head (empty here).
+        groupLog.catchUp();
+    }
+
+    @Test
+    void refusesStreamsUntilItsFollowerKnowsTheLogsHead() {
+        LogFollower unstarted = new LogFollower("groups", new LogFollower.Source() {
+            @Override
+            public long head() {
+                return 0;
+            }
+
+            @Override
+            public List<LiveEvent> after(long position, int limit) {
+                return List.of();
+            }
+        }, fanout::deliver);
+        StreamAdmission admission = new StreamAdmission(1000, 2);
+        Streams starting = new Streams(fanout, memberships, unstarted, dmLog, replay, BOUNDS, admission);
+        memberships.add("garden", "bob");
+        RecordingSink sink = new RecordingSink();
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> starting.group("bob", "garden", false, null, sink, loop, () -> ended++));
+        assertEquals(503, refused.status());
+        assertEquals(1, refused.retryAfterHeader());
+        assertFalse(sink.opened, "a refused stream writes nothing");
+        assertEquals(0, admission.open(), "and takes no place");
+        unstarted.catchUp();
+        starting.group("bob", "garden", false, null, sink, loop, () -> ended++);
+        assertTrue(sink.opened, "once the follower knows the head, streams open");
+    }
+
     @Test
     void aStreamTakesAPlaceAndGivesItBackWhenItEnds() {
         StreamAdmission admission = new StreamAdmission(1000, 2);
