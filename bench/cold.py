@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -231,6 +232,34 @@ async def drive(gateway, tokens, groups, t_ready, seconds):
     return done, failures
 
 
+def cpu_of_jvms(runner_pid):
+    """Per service JVM (a child of bin/run): CPU seconds in all, and in its JIT compiler threads."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    children = subprocess.run(["pgrep", "-P", str(runner_pid)], capture_output=True, text=True).stdout.split()
+    for pid in children:
+        try:
+            with open(f"/proc/{pid}/cmdline") as f:
+                cmd = f.read()
+            name = next((m for m in SERVICES if f"/{m}/target/" in cmd), None)
+            if name is None:
+                continue
+            total = jit = 0.0
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
+                    stat = f.read()
+                comm = stat[stat.index("(") + 1:stat.rindex(")")]
+                fields = stat[stat.rindex(")") + 2:].split()
+                cpu = (int(fields[11]) + int(fields[12])) / tick
+                total += cpu
+                if "CompilerThre" in comm or comm.startswith("C1 ") or comm.startswith("C2 "):
+                    jit += cpu
+            out[name] = (total, jit)
+        except (OSError, ValueError):
+            continue
+    return out
+
+
 def rate(done, start, end):
     return sum(1 for t in done if start <= t < end) / (end - start)
 
@@ -273,17 +302,21 @@ def run_once(args, state, pem, number, prefix, pg, training=False):
             if args.verbose:
                 sys.stderr.write("  bin/run: " + line)
 
-    import threading
     threading.Thread(target=read_output, daemon=True).start()
     try:
         ready = asyncio.run(await_ready(ports, t0, t0 + 180))
         if len(ready) < len(ports):
             raise RuntimeError(f"not ready within 180 s: {sorted(set(ports) - set(ready))}; logs in {state}/logs")
         t_ready = t0 + max(ready.values())
+        cpu = {"ready": cpu_of_jvms(runner.pid)}
         groups = asyncio.run(setup_groups(ports["group-gateway"], tokens, args.groups, f"cold{number}"))
         t_setup = time.monotonic() - t_ready
         seconds = 30 if training else args.seconds
+        sampler = threading.Timer(max(0.0, t_ready + 10 - time.monotonic()),
+                                  lambda: cpu.__setitem__("10 s", cpu_of_jvms(runner.pid)))
+        sampler.start()
         done, failures = asyncio.run(drive(ports["group-gateway"], tokens, groups, t_ready, seconds))
+        cpu["end"] = cpu_of_jvms(runner.pid)
     finally:
         # bin/run stops the services (SIGTERM); a training run's JVMs write their caches meanwhile.
         runner.send_signal(signal.SIGTERM)
@@ -299,7 +332,7 @@ def run_once(args, state, pem, number, prefix, pg, training=False):
         "setup": t_setup, "failures": failures,
         "windows": {w: rate(done, *w) for w in [(0, 10), (10, 30), (30, 60)] if w[1] <= seconds},
         "buckets": [rate(done, s, s + 5) for s in range(0, seconds, 5)],
-        "posts": len(done),
+        "posts": len(done), "cpu": cpu,
     }
     return result
 
@@ -313,6 +346,15 @@ def report(number, r):
           + (f"; failures {r['failures']}" if r["failures"] else ""))
     print("  posts/s " + ", ".join(f"{a}-{b} s: {v:.0f}" for (a, b), v in r["windows"].items()))
     print("  per 5 s: " + " ".join(f"{v:.0f}" for v in r["buckets"]))
+    # CPU seconds per JVM (of which its JIT compiler threads) until ready, and ready to +10 s.
+    cpu = r["cpu"]
+    if "10 s" in cpu:
+        parts = []
+        for s in SERVICES:
+            if s in cpu["ready"] and s in cpu["10 s"]:
+                (t0, j0), (t1, j1) = cpu["ready"][s], cpu["10 s"][s]
+                parts.append(f"{s} {t0:.1f} ({j0:.1f} JIT) then {t1 - t0:.1f} ({j1 - j0:.1f} JIT)")
+        print("  CPU s to ready, then ready to +10 s: " + "; ".join(parts))
     sys.stdout.flush()
 
 
