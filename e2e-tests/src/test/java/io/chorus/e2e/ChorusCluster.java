@@ -194,6 +194,13 @@ public final class ChorusCluster implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        // As the run command does: the package's AOT cache when the build made one (pom.xml,
+        // profile aot-cache) and this JDK reads one; a cache that does not match the jars or the
+        // JVM is ignored by the JVM, with a warning.
+        Path aotCache = jar.resolveSibling("app.aot");
+        if (Files.exists(aotCache) && Runtime.version().feature() >= 25) {
+            command.add("-XX:AOTCache=" + aotCache);
+        }
         command.addAll(serviceJvmOptions(service));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(ServerCpus.pinned(command))
