@@ -326,9 +326,12 @@ class GroupResourceTest {
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            // First the opening cursor: an id and no data, so EventSource can resume from here.
+            // First the opening cursor: the stream's reconnection time and an id with no data,
+            // so EventSource can resume from here, after its own retry.
             String line = lines.readLine();
             assertTrue(line.matches(":\\s?cursor"), line);
+            line = lines.readLine();
+            assertTrue(line.matches("retry:\\s?\\d+"), line);
             line = lines.readLine();
             assertTrue(line.matches("id:\\s?\\d+"), line);
             assertEquals("", lines.readLine());
