@@ -6,6 +6,7 @@ import io.chorus.common.error.Problem;
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.error.ProblemMappers;
 import io.chorus.common.error.RouteProblems;
+import io.chorus.common.http.RouteBodies;
 import io.chorus.common.error.StorageException;
 import io.chorus.common.limits.SharedWriteBudget;
 import io.chorus.common.message.ClientId;
@@ -19,6 +20,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -80,19 +82,21 @@ public class PostRoute {
     private void post(RoutingContext context) {
         AccessTokenQueryParameter.promote(context.request());
         Context loop = vertx.getOrCreateContext();
+        Future<Buffer> body = RouteBodies.of(context);
         QuarkusHttpUser.getSecurityIdentity(context, null).subscribe().with(
-                identity -> onLoop(loop, () -> authenticated(context, loop, identity)),
+                identity -> onLoop(loop, () -> body.onComplete(read -> onLoop(loop,
+                        () -> authenticated(context, loop, identity, read.succeeded() ? read.result() : null)))),
                 failure -> onLoop(loop, () -> refuse(context,
                         failure instanceof AuthenticationFailedException ? ProblemException.unauthenticated() : failure)));
     }
 
-    private void authenticated(RoutingContext context, Context loop, SecurityIdentity identity) {
+    private void authenticated(RoutingContext context, Context loop, SecurityIdentity identity, Buffer body) {
         try {
             if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
                 throw ProblemException.unauthenticated();
             }
             String user = token.getName();
-            PostRequest request = validated(context.body().buffer());
+            PostRequest request = validated(body);
             String text = MessageText.trimmed(request.text());
             String clientId = ClientId.requireValidOrNull(request.clientId());
             String group = context.pathParam("group");

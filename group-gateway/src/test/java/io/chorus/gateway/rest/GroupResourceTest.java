@@ -127,6 +127,25 @@ class GroupResourceTest {
     }
 
     @Test
+    void aPostOverAConnectionUpgradedToHttp2IsReadLikeAnyOther() throws Exception {
+        // java.net.http asks for h2c by default: the body then comes as HTTP/2 frames, past the
+        // HTTP/1 body handler, and the post route must still read it.
+        String group = unique("upgraded");
+        create(group, unique("alice"));
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String carol = TestTokens.valid(unique("carol"));
+        HttpResponse<String> nonMember = http2.send(HttpRequest.newBuilder(URI.create(base + "api/groups/" + group + "/messages")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + carol).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, nonMember.statusCode(), nonMember.body());
+        HttpResponse<String> badText = http2.send(HttpRequest.newBuilder(URI.create(base + "api/groups/" + group + "/messages")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + carol).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"  \"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badText.statusCode(), badText.body());
+        assertTrue(badText.body().contains("text: must be 1 to"), badText.body());
+    }
+
+    @Test
     void nonMembersMayNotPostReadOrListen() {
         String group = unique("private");
         create(group, unique("alice"));

@@ -6,6 +6,7 @@ import io.chorus.common.error.Problem;
 import io.chorus.common.error.ProblemException;
 import io.chorus.common.error.ProblemMappers;
 import io.chorus.common.error.RouteProblems;
+import io.chorus.common.http.RouteBodies;
 import io.chorus.common.log.Appended;
 import io.chorus.common.message.ClientId;
 import io.chorus.common.message.GroupLogEntry;
@@ -76,12 +77,18 @@ public class GroupPostsRoute {
 
     private void append(RoutingContext context) {
         Context loop = vertx.getOrCreateContext();
+        if (!credential.matches(context.request().getHeader(InternalCredential.HEADER))) {
+            refuse(context.response(), ProblemException.unauthorized("internal paths answer only the services of this deployment"));
+            return;
+        }
+        RouteBodies.of(context).onComplete(read -> loop.runOnContext(ignored ->
+                append(context, loop, read.succeeded() ? read.result() : null)));
+    }
+
+    private void append(RoutingContext context, Context loop, Buffer body) {
         List<CompletableFuture<Result>> results;
         try {
-            if (!credential.matches(context.request().getHeader(InternalCredential.HEADER))) {
-                throw ProblemException.unauthorized("internal paths answer only the services of this deployment");
-            }
-            List<Post> posts = posts(context.body().buffer());
+            List<Post> posts = posts(body);
             results = new ArrayList<>(posts.size());
             for (Post post : posts) {
                 results.add(appendOne(post));
